@@ -66,13 +66,15 @@ inline StatusIsMatcher StatusIs(absl::StatusCode code, std::string message) {
 
 #define ASSERT_OK(expr)                                                 \
   do {                                                                  \
-    const auto& viewer_s_ = ::viewer::testing::GetStatus(expr);         \
+    auto&& viewer_r_ = (expr);                                          \
+    const absl::Status& viewer_s_ = ::viewer::testing::GetStatus(viewer_r_); \
     ASSERT_TRUE(viewer_s_.ok()) << #expr << " failed: " << viewer_s_;   \
   } while (0)
 
 #define EXPECT_OK(expr)                                                 \
   do {                                                                  \
-    const auto& viewer_s_ = ::viewer::testing::GetStatus(expr);         \
+    auto&& viewer_r_ = (expr);                                          \
+    const absl::Status& viewer_s_ = ::viewer::testing::GetStatus(viewer_r_); \
     EXPECT_TRUE(viewer_s_.ok()) << #expr << " failed: " << viewer_s_;   \
   } while (0)
 

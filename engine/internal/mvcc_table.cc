@@ -1,0 +1,225 @@
+// MvccTable: writes, undo, reclamation and byte accounting. Reads and query
+// planning are in mvcc_scan.cc.
+#include "engine/internal/mvcc_table.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/store.h"
+
+namespace viewer::internal {
+namespace {
+
+// Approximate bytes of one primary-map slot (key, pointer, node share).
+constexpr int64_t kChainBytes = 32;
+// Approximate bytes of btree node space per index slot beyond the entry.
+constexpr int64_t kIndexSlotOverhead = 8;
+
+}  // namespace
+
+MvccTable::MvccTable(const TableSchema* schema, ByteBudget* budget)
+    : schema_(schema), budget_(budget) {
+  absl::MutexLock lock(&latch_);
+  indexes_.resize(schema->size());
+  for (size_t c = 1; c < schema->size(); ++c) {
+    const Column& col = schema->column(c);
+    if (col.unique || col.indexed) {
+      indexes_[c] = std::make_unique<SecondaryIndex>();
+      indexed_columns_.push_back(c);
+    }
+  }
+}
+
+int64_t MvccTable::ChargeFor(const Version& v) const {
+  int64_t bytes = sizeof(Version) +
+                  static_cast<int64_t>(v.values.capacity() * sizeof(Value));
+  for (size_t c = 0; c < v.values.size(); ++c) {
+    const Value& value = v.values[c];
+    if (value.kind() == ValueKind::kText) {
+      bytes += static_cast<int64_t>(value.text().size());
+    } else if (value.kind() == ValueKind::kBlob &&
+               !(v.shared_blobs & (uint64_t{1} << c))) {
+      bytes += static_cast<int64_t>(value.blob().size());
+    }
+  }
+  return bytes;
+}
+
+int64_t MvccTable::IndexEntryCharge(const Value& key) const {
+  int64_t bytes = sizeof(IndexEntry) + kIndexSlotOverhead;
+  if (key.kind() == ValueKind::kText) {
+    bytes += static_cast<int64_t>(key.text().size());
+  }
+  return bytes;
+}
+
+void MvccTable::Charge(int64_t delta) {
+  bytes_.fetch_add(delta, std::memory_order_relaxed);
+  budget_->used.fetch_add(delta, std::memory_order_relaxed);
+}
+
+void MvccTable::AddIndexEntries(const Version& v) {
+  const int64_t id = v.values[0].integer();
+  for (size_t c : indexed_columns_) {
+    if (indexes_[c]->insert(IndexEntry{v.values[c], id}).second) {
+      Charge(IndexEntryCharge(v.values[c]));
+    }
+  }
+}
+
+void MvccTable::DropIndexEntries(const Version& gone, const Version* chain) {
+  const int64_t id = gone.values[0].integer();
+  for (size_t c : indexed_columns_) {
+    const Value& key = gone.values[c];
+    bool held = false;
+    for (const Version* v = chain; v != nullptr && !held; v = v->older.get()) {
+      held = CompareValues(v->values[c], key) == 0;
+    }
+    if (!held && indexes_[c]->erase(IndexEntry{key, id}) > 0) {
+      Charge(-IndexEntryCharge(key));
+    }
+  }
+}
+
+int64_t MvccTable::NextId(ReadView view) const {
+  absl::ReaderMutexLock lock(&latch_);
+  for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
+    for (const Version* v = it->second.get(); v; v = v->older.get()) {
+      if (v->VisibleTo(view)) return it->first + 1;
+    }
+  }
+  return 1;
+}
+
+Version* MvccTable::WriterVisible(int64_t id, ReadView view) const {
+  absl::ReaderMutexLock lock(&latch_);
+  return const_cast<Version*>(VisibleLocked(id, view));
+}
+
+absl::Status MvccTable::CheckUnique(const std::vector<Value>& row,
+                                    ReadView view) const {
+  absl::ReaderMutexLock lock(&latch_);
+  const int64_t self = row[0].integer();
+  for (size_t c : indexed_columns_) {
+    if (!schema_->column(c).unique || row[c].is_null()) continue;
+    const SecondaryIndex& index = *indexes_[c];
+    for (auto it = index.lower_bound(IndexEntry{row[c], INT64_MIN});
+         it != index.end() && CompareValues(it->key, row[c]) == 0; ++it) {
+      if (it->id == self) continue;
+      const Version* other = VisibleLocked(it->id, view);
+      if (other != nullptr && CompareValues(other->values[c], row[c]) == 0) {
+        return UniqueViolation(*schema_, c);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
+                                         Version* predecessor) {
+  const int64_t id = values[0].integer();
+  auto version = std::make_unique<Version>();
+  version->values = std::move(values);
+  if (predecessor != nullptr) {
+    for (size_t c = 0; c < version->values.size() && c < 64; ++c) {
+      const Value& mine = version->values[c];
+      const Value& theirs = predecessor->values[c];
+      if (mine.kind() == ValueKind::kBlob &&
+          theirs.kind() == ValueKind::kBlob &&
+          mine.blob_ref() == theirs.blob_ref()) {
+        version->shared_blobs |= uint64_t{1} << c;
+      }
+    }
+  }
+  version->charged_bytes = ChargeFor(*version);
+
+  absl::MutexLock lock(&latch_);
+  auto slot = rows_.find(id);
+  int64_t needed = version->charged_bytes;
+  if (slot == rows_.end()) needed += kChainBytes;
+  for (size_t c : indexed_columns_) {
+    if (!indexes_[c]->contains(IndexEntry{version->values[c], id})) {
+      needed += IndexEntryCharge(version->values[c]);
+    }
+  }
+  const int64_t used = budget_->used.load(std::memory_order_relaxed);
+  if (budget_->limit > 0 && used + needed > budget_->limit) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "memory limit reached: this write to ", schema_->name(), " needs ",
+        needed, " bytes; ", used, " of ", budget_->limit, " bytes in use"));
+  }
+  if (predecessor != nullptr) predecessor->end = kPending;
+  if (slot == rows_.end()) {
+    slot = rows_.emplace(id, nullptr).first;
+    Charge(kChainBytes);
+  }
+  version->older = std::move(slot->second);
+  slot->second = std::move(version);
+  Version* head = slot->second.get();
+  Charge(head->charged_bytes);
+  AddIndexEntries(*head);
+  return head;
+}
+
+void MvccTable::End(Version* v) {
+  absl::MutexLock lock(&latch_);
+  v->end = kPending;
+}
+
+void MvccTable::UndoEnd(Version* v) {
+  absl::MutexLock lock(&latch_);
+  v->end = kInfinity;
+}
+
+void MvccTable::UndoPush(int64_t id, Version* v) {
+  absl::MutexLock lock(&latch_);
+  auto it = rows_.find(id);
+  // Undo runs newest first, so `v` is the head of its chain.
+  std::unique_ptr<Version> gone = std::move(it->second);
+  (void)v;
+  it->second = std::move(gone->older);
+  DropIndexEntries(*gone, it->second.get());
+  Charge(-gone->charged_bytes);
+  if (it->second == nullptr) {
+    rows_.erase(it);
+    Charge(-kChainBytes);
+  }
+}
+
+void MvccTable::Prune(int64_t id, uint64_t horizon) {
+  absl::MutexLock lock(&latch_);
+  auto it = rows_.find(id);
+  if (it == rows_.end()) return;
+  Version* newer = nullptr;
+  Version* cur = it->second.get();
+  // The first version ended at or before the horizon: it and everything
+  // older are invisible to every view that can still be opened.
+  while (cur != nullptr && !(cur->end <= horizon)) {
+    newer = cur;
+    cur = cur->older.get();
+  }
+  if (cur == nullptr) return;
+  std::unique_ptr<Version> tail =
+      newer ? std::move(newer->older) : std::move(it->second);
+  if (newer != nullptr && newer->shared_blobs != 0) {
+    // The blobs `newer` shared with the freed version are now its own.
+    int64_t moved = 0;
+    for (size_t c = 0; c < newer->values.size() && c < 64; ++c) {
+      if (newer->shared_blobs & (uint64_t{1} << c)) {
+        moved += static_cast<int64_t>(newer->values[c].blob().size());
+      }
+    }
+    newer->shared_blobs = 0;
+    newer->charged_bytes += moved;
+    Charge(moved);
+  }
+  const Version* remaining = it->second.get();
+  for (const Version* g = tail.get(); g != nullptr; g = g->older.get()) {
+    DropIndexEntries(*g, remaining);
+    Charge(-g->charged_bytes);
+  }
+  if (it->second == nullptr) {
+    rows_.erase(it);
+    Charge(-kChainBytes);
+  }
+}
+
+}  // namespace viewer::internal

@@ -1,0 +1,164 @@
+#include "engine/memory_store.h"
+
+#include "engine/internal/memory_transaction.h"
+#include "engine/status_macros.h"
+
+namespace viewer {
+
+absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(
+    MemoryOptions options) {
+  VIEWER_RETURN_IF_ERROR(options.catalog.Validate());
+  if (options.clock == nullptr) {
+    return absl::InvalidArgumentError("MemoryOptions.clock is null");
+  }
+  if (options.byte_limit < 0) {
+    return absl::InvalidArgumentError("byte limit must not be negative");
+  }
+  return std::unique_ptr<MemoryStore>(new MemoryStore(std::move(options)));
+}
+
+MemoryStore::MemoryStore(MemoryOptions options) : options_(std::move(options)) {
+  budget_.limit = options_.byte_limit;
+  for (const TableSchema& schema : options_.catalog.tables()) {
+    tables_.push_back(std::make_unique<internal::MvccTable>(&schema, &budget_));
+  }
+}
+
+MemoryStore::~MemoryStore() = default;
+
+absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
+    TransactionMode mode) {
+  if (mode == TransactionMode::kReadOnly) {
+    return std::unique_ptr<Transaction>(
+        new internal::MemoryTransaction(this, mode, OpenSnapshot()));
+  }
+  {
+    absl::MutexLock lock(&writer_mu_);
+    auto free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
+      return !writer_active_;
+    };
+    if (!writer_mu_.AwaitWithTimeout(absl::Condition(&free),
+                                     options_.busy_timeout)) {
+      return DatabaseLocked();
+    }
+    writer_active_ = true;
+  }
+  return std::unique_ptr<Transaction>(
+      new internal::MemoryTransaction(this, mode, LastCommitted()));
+}
+
+void MemoryStore::ReleaseWriter() {
+  // A snapshot closed while the slot was held may have left garbage that
+  // only now can go: collect it before giving the slot up.
+  while (true) {
+    {
+      absl::MutexLock lock(&writer_mu_);
+      if (!gc_wanted_) {
+        writer_active_ = false;
+        return;
+      }
+      gc_wanted_ = false;
+    }
+    CollectGarbage();
+  }
+}
+
+uint64_t MemoryStore::OpenSnapshot() {
+  absl::MutexLock lock(&snap_mu_);
+  ++snapshots_[last_committed_];
+  return last_committed_;
+}
+
+void MemoryStore::CloseSnapshot(uint64_t ts) {
+  bool was_oldest;
+  {
+    absl::MutexLock lock(&snap_mu_);
+    auto it = snapshots_.find(ts);
+    was_oldest = it == snapshots_.begin();
+    if (--it->second == 0) snapshots_.erase(it);
+    was_oldest = was_oldest && ts < last_committed_;
+  }
+  // Closing the oldest snapshot may free what only it could see.
+  if (was_oldest) TryCollectGarbage();
+}
+
+uint64_t MemoryStore::LastCommitted() const {
+  absl::MutexLock lock(&snap_mu_);
+  return last_committed_;
+}
+
+uint64_t MemoryStore::Publish(uint64_t ts) {
+  absl::MutexLock lock(&snap_mu_);
+  last_committed_ = ts;
+  return ts;
+}
+
+void MemoryStore::AddGarbage(std::vector<Garbage> garbage) {
+  if (garbage.empty()) return;
+  absl::MutexLock lock(&gc_mu_);
+  for (Garbage& g : garbage) garbage_.push_back(g);
+}
+
+void MemoryStore::CollectGarbage() {
+  uint64_t horizon;
+  {
+    absl::MutexLock lock(&snap_mu_);
+    horizon = snapshots_.empty()
+                  ? last_committed_
+                  : std::min(last_committed_, snapshots_.begin()->first);
+  }
+  std::vector<Garbage> ready;
+  {
+    absl::MutexLock lock(&gc_mu_);
+    while (!garbage_.empty() && garbage_.front().ended_at <= horizon) {
+      ready.push_back(garbage_.front());
+      garbage_.pop_front();
+    }
+  }
+  for (const Garbage& g : ready) tables_[g.table]->Prune(g.id, horizon);
+}
+
+void MemoryStore::TryCollectGarbage() {
+  {
+    absl::MutexLock lock(&gc_mu_);
+    if (garbage_.empty()) return;
+  }
+  {
+    absl::MutexLock lock(&writer_mu_);
+    if (writer_active_) {
+      gc_wanted_ = true;  // the slot's holder collects when it lets go
+      return;
+    }
+    writer_active_ = true;
+  }
+  CollectGarbage();
+  ReleaseWriter();
+}
+
+absl::StatusOr<StoreStats> MemoryStore::Stats() {
+  StoreStats stats;
+  internal::ReadView view{OpenSnapshot(), false};
+  for (const auto& table : tables_) {
+    stats.tables.push_back({table->schema().name(),
+                            table->CountVisible(view), table->bytes()});
+  }
+  CloseSnapshot(view.read_ts);
+  stats.bytes_used = budget_.used.load();
+  stats.byte_limit = budget_.limit;
+  return stats;
+}
+
+int64_t MemoryStore::VersionCount() const {
+  int64_t n = 0;
+  for (const auto& table : tables_) n += table->VersionCount();
+  return n;
+}
+
+int64_t MemoryStore::OpenSnapshots() const {
+  absl::MutexLock lock(&snap_mu_);
+  int64_t n = 0;
+  for (const auto& [ts, count] : snapshots_) n += count;
+  return n;
+}
+
+}  // namespace viewer
