@@ -40,9 +40,9 @@ absl::StatusOr<std::string> DecodeCanonical(absl::string_view payload,
                                             absl::string_view what) {
   const size_t rest = payload.size() % 4;
   if (rest == 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("CID ", what, " has an impossible base64url length: ",
-                     payload.size(), " characters"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "CID ", what, " has an impossible base64url length: ", payload.size(),
+        " characters"));
   }
   if (rest != 0) {
     // 2 characters carry 12 bits for 1 byte, 3 carry 18 bits for 2 bytes:
@@ -70,13 +70,13 @@ std::string Sha512Base64Url(absl::string_view bytes) {
   unsigned int digest_size = 0;
   // EVP_Digest fails only when the library cannot allocate or fetch SHA-512,
   // which leaves no sensible way to go on.
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &digest_size,
-                 EVP_sha512(), nullptr) != 1 ||
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &digest_size, EVP_sha512(),
+                 nullptr) != 1 ||
       digest_size != 64) {
     std::abort();
   }
-  return absl::WebSafeBase64Escape(absl::string_view(
-      reinterpret_cast<const char*>(digest), digest_size));
+  return absl::WebSafeBase64Escape(
+      absl::string_view(reinterpret_cast<const char*>(digest), digest_size));
 }
 
 std::string ComputeCid(absl::string_view bytes) {
@@ -106,8 +106,7 @@ absl::StatusOr<ParsedCid> ParseCid(absl::string_view text) {
   if (text.size() < kCidPrefixChars) {
     return absl::InvalidArgumentError(
         absl::StrCat("CID too short: ", text.size(),
-                     " characters, the length prefix needs ",
-                     kCidPrefixChars));
+                     " characters, the length prefix needs ", kCidPrefixChars));
   }
   ParsedCid parsed;
   // 8 characters carry exactly 48 bits: the 6-byte big-endian length.
@@ -126,9 +125,9 @@ absl::StatusOr<ParsedCid> ParseCid(absl::string_view text) {
     }
   } else {
     if (payload.size() != kCidDigestChars) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hashed CID needs an ", kCidDigestChars,
-          "-character SHA-512 digest, got ", payload.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("hashed CID needs an ", kCidDigestChars,
+                       "-character SHA-512 digest, got ", payload.size()));
     }
     VIEWER_RETURN_IF_ERROR(DecodeCanonical(payload, "digest").status());
   }
@@ -138,9 +137,8 @@ absl::StatusOr<ParsedCid> ParseCid(absl::string_view text) {
 
 absl::Status CheckCidBytes(const ParsedCid& cid, absl::string_view bytes) {
   if (bytes.size() != cid.length) {
-    return absl::DataLossError(absl::StrCat("the name says ", cid.length,
-                                            " bytes but there are ",
-                                            bytes.size()));
+    return absl::DataLossError(absl::StrCat(
+        "the name says ", cid.length, " bytes but there are ", bytes.size()));
   }
   if (cid.is_literal) {
     if (bytes != cid.literal_bytes) {
@@ -171,10 +169,10 @@ absl::StatusOr<CidReference> ParseCidReference(absl::string_view text) {
     }
     for (char c : extension) {
       if (c != '.' && Base64UrlValue(c) < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "CID reference extension has a character outside "
-            "A-Za-z0-9.-_: '",
-            ShowByte(c), "'"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("CID reference extension has a character outside "
+                         "A-Za-z0-9.-_: '",
+                         ShowByte(c), "'"));
       }
     }
     ref.extension = std::string(extension);

@@ -79,8 +79,7 @@ class MalformedCidTest : public ::testing::TestWithParam<Malformed> {};
 
 TEST_P(MalformedCidTest, FailsWithItsOwnMessage) {
   EXPECT_THAT(ParseCid(GetParam().text),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       GetParam().message));
+              StatusIs(absl::StatusCode::kInvalidArgument, GetParam().message));
 }
 
 const std::string kDigest65x = std::string(kCid65x).substr(8);
@@ -93,15 +92,18 @@ INSTANTIATE_TEST_SUITE_P(
                   "CID has a character outside A-Za-z0-9-_: '%' at position 3"},
         Malformed{"AAAAAAAF aGVsbG8",
                   "CID has a character outside A-Za-z0-9-_: ' ' at position 8"},
-        Malformed{"AAAAAAAFaGVsbG8=",
-                  "CID has a character outside A-Za-z0-9-_: '=' at position 15"},
-        Malformed{"AAAAAAAFaGVs+G8",
-                  "CID has a character outside A-Za-z0-9-_: '+' at position 12"},
+        Malformed{
+            "AAAAAAAFaGVsbG8=",
+            "CID has a character outside A-Za-z0-9-_: '=' at position 15"},
+        Malformed{
+            "AAAAAAAFaGVs+G8",
+            "CID has a character outside A-Za-z0-9-_: '+' at position 12"},
         Malformed{"AAAAAAAFaGVsbG8\n",
                   "CID has a character outside A-Za-z0-9-_: '\\n' at position "
                   "15"},
-        Malformed{"\xff", "CID has a character outside A-Za-z0-9-_: '\\xff' at "
-                          "position 0"},
+        Malformed{"\xff",
+                  "CID has a character outside A-Za-z0-9-_: '\\xff' at "
+                  "position 0"},
         Malformed{"AAAAA",
                   "CID too short: 5 characters, the length prefix needs 8"},
         Malformed{"AAAAAAAFaGVsb",
@@ -200,7 +202,8 @@ TEST(ParseCidReferenceTest, SplitsSlashCidAndExtension) {
   EXPECT_EQ(ref.cid.cid, "AAAAAAAA");
   EXPECT_EQ(ref.extension, "");
 
-  ASSERT_OK_AND_ASSIGN(ref, ParseCidReference(std::string(kCid65x) + ".tar.gz"));
+  ASSERT_OK_AND_ASSIGN(ref,
+                       ParseCidReference(std::string(kCid65x) + ".tar.gz"));
   EXPECT_EQ(ref.cid.cid, kCid65x);
   EXPECT_EQ(ref.extension, "tar.gz");
 }
