@@ -162,8 +162,10 @@ absl::Status CidDirectory::List() {
                                             path, ": ", ErrnoText(error)));
   }
   absl::MutexLock lock(&mutex_);
-  errno = 0;
-  while (const struct dirent* entry = readdir(listing)) {
+  while (true) {
+    errno = 0;  // readdir() says "end" and "error" both by nullptr.
+    const struct dirent* entry = readdir(listing);
+    if (entry == nullptr) break;
     const std::string name = entry->d_name;
     if (name.empty() || name[0] == '.') {  // Hidden, "." and "..".
       if (name != "." && name != "..") ++ignored_count_;
@@ -236,6 +238,11 @@ absl::StatusOr<std::shared_ptr<const std::string>> CidDirectory::Read(
     parsed = it->second.parsed;
   }
 
+  if (parsed.length > options_.max_file_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        options_.path, "/", parsed.cid, " holds ", parsed.length,
+        " bytes, more than the limit of ", options_.max_file_bytes));
+  }
   // Read and check without the lock: other CIDs stay readable meanwhile.
   FileRead file = ReadFileAt(dir_fd_, parsed.cid, parsed.length);
   if (file.kind == FileRead::Kind::kOk) {

@@ -59,6 +59,9 @@ class CidDirectory {
     // Verified bytes are kept in memory up to this total; past it a file is
     // read and checked again on every Read().
     uint64_t max_cache_bytes = uint64_t{256} << 20;
+    // Read() refuses files larger than this (kResourceExhausted) rather
+    // than try to hold them in memory.
+    uint64_t max_file_bytes = uint64_t{1} << 30;
   };
 
   // A bad file: its name in the folder and why it is not served.
@@ -83,6 +86,8 @@ class CidDirectory {
   //   kNotFound: no file of that name was listed (literal CIDs included);
   //   kDataLoss: the file is bad ("cids/NAME is not served: <reason>"),
   //              now or since an earlier read;
+  //   kResourceExhausted: the name says more than Options::max_file_bytes;
+  //              the file is not opened and not recorded as bad;
   //   kUnavailable: a transient error (out of file descriptors or memory);
   //              nothing is recorded, a later Read() tries again.
   absl::StatusOr<std::shared_ptr<const std::string>> Read(absl::string_view cid)

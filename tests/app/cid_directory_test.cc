@@ -253,6 +253,24 @@ TEST(CidDirectoryTest, CacheLimitStillServesVerifiedBytes) {
   EXPECT_EQ(dir->cached_bytes(), 0u);
 }
 
+TEST(CidDirectoryTest, RefusesFilesOverTheSizeLimit) {
+  ScopedTempDir folder;
+  const std::string bytes(2000, 'z');
+  const std::string cid = ComputeCid(bytes);
+  WriteFileOrDie(folder.path() + "/" + cid, bytes);
+  CidDirectory::Options options;
+  options.path = folder.path();
+  options.max_file_bytes = 1999;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<CidDirectory> dir,
+                       CidDirectory::Open(options));
+  EXPECT_THAT(dir->Read(cid),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       folder.path() + "/" + cid +
+                           " holds 2000 bytes, more than the limit of 1999"));
+  EXPECT_TRUE(dir->Contains(cid)) << "too big is not bad";
+  EXPECT_THAT(dir->DrainProblems(), IsEmpty());
+}
+
 // Everything about a folder that a writer could change.
 std::map<std::string, std::string> Snapshot(const std::string& path) {
   std::map<std::string, std::string> result;
