@@ -245,8 +245,10 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
         last = r.hi->inclusive ? rows_.upper_bound(r.hi->value.integer())
                                : rows_.lower_bound(r.hi->value.integer());
       }
-      if (first != rows_.end() && last != rows_.end() &&
-          first->first > last->first) {
+      // Empty unless `first` comes before `last` (a range like id > 9 AND
+      // id < 3 gives first after last).
+      if (first == rows_.end() ||
+          (last != rows_.end() && !(first->first < last->first))) {
         return;
       }
       if (plan.descending) {
