@@ -1,0 +1,250 @@
+#include "sqlite_backend/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/memory/memory.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/status_macros.h"
+#include "sqlite_backend/internal/connection.h"
+#include "sqlite_backend/internal/pool.h"
+#include "sqlite_backend/internal/sql_builder.h"
+#include "sqlite_backend/internal/sqlite_transaction.h"
+
+namespace viewer {
+
+using sqlite_internal::Connection;
+using sqlite_internal::ConnectionPool;
+using sqlite_internal::Quote;
+using sqlite_internal::SqliteTransaction;
+using sqlite_internal::Statement;
+using sqlite_internal::WriteSlot;
+
+namespace {
+
+constexpr char kMemoryPath[] = ":memory:";
+
+// Reads the single text value `sql` returns (e.g. a PRAGMA's answer).
+absl::StatusOr<std::string> QueryText(Connection& conn, absl::string_view sql) {
+  VIEWER_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+  VIEWER_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row) return std::string();
+  const unsigned char* text = sqlite3_column_text(stmt.get(), 0);
+  return std::string(text ? reinterpret_cast<const char*>(text) : "");
+}
+
+// The column names of existing table `table`; empty when there is no such
+// table.
+absl::StatusOr<absl::flat_hash_set<std::string>> ExistingColumns(
+    Connection& conn, const TableSchema& table) {
+  VIEWER_ASSIGN_OR_RETURN(
+      Statement stmt, conn.Prepare("SELECT name FROM pragma_table_info(?)"));
+  VIEWER_RETURN_IF_ERROR(stmt.Bind({Value::Text(table.name())}));
+  absl::flat_hash_set<std::string> names;
+  while (true) {
+    VIEWER_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) return names;
+    const unsigned char* name = sqlite3_column_text(stmt.get(), 0);
+    names.insert(name ? reinterpret_cast<const char*>(name) : "");
+  }
+}
+
+// Creates what is missing and checks what exists, in one write transaction
+// so that two processes opening a new file at once cannot interleave.
+absl::Status SetUpSchema(Connection& conn, const SqliteOptions& options) {
+  VIEWER_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  absl::Status status = [&]() -> absl::Status {
+    for (const TableSchema& table : options.catalog.tables()) {
+      VIEWER_ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> existing,
+                              ExistingColumns(conn, table));
+      if (existing.empty()) {
+        VIEWER_RETURN_IF_ERROR(
+            conn.Exec(sqlite_internal::CreateTableSql(table)));
+      } else {
+        for (const Column& col : table.columns()) {
+          if (!existing.contains(col.name)) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "existing table ", table.name(), " in ", options.path,
+                " has no column ", col.name, " (", table.name(), ".", col.name,
+                "); the file's layout does not match"));
+          }
+        }
+      }
+      for (const std::string& sql : sqlite_internal::CreateIndexSql(table)) {
+        VIEWER_RETURN_IF_ERROR(conn.Exec(sql));
+      }
+    }
+    return absl::OkStatus();
+  }();
+  if (!status.ok()) {
+    (void)conn.Exec("ROLLBACK");
+    return status;
+  }
+  return conn.Exec("COMMIT");
+}
+
+// dbstat is a compile-time option of SQLite; the installed one may lack it.
+bool HasDbstat(Connection& conn) {
+  return conn.Prepare("SELECT 1 FROM dbstat LIMIT 0").ok();
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(SqliteOptions options)
+    : options_(std::move(options)),
+      in_memory_(options_.path == kMemoryPath),
+      write_slot_(std::make_unique<WriteSlot>()) {}
+
+SqliteStore::~SqliteStore() = default;
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    SqliteOptions options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("SqliteOptions.path is empty");
+  }
+  if (options.clock == nullptr) {
+    return absl::InvalidArgumentError("SqliteOptions.clock is null");
+  }
+  if (options.pool_size < 0 || options.busy_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "SqliteOptions.pool_size and busy_timeout must not be negative");
+  }
+  VIEWER_RETURN_IF_ERROR(options.catalog.Validate());
+  auto store = absl::WrapUnique(new SqliteStore(std::move(options)));
+  const SqliteOptions& opts = store->options_;
+
+  VIEWER_ASSIGN_OR_RETURN(
+      std::unique_ptr<Connection> conn,
+      Connection::Open(opts.path, opts.create_if_missing, opts.busy_timeout));
+  if (!store->in_memory_) {
+    // WAL is a property of the file, kept across opens; setting it on a WAL
+    // file changes nothing. It fails (answers the old mode) when another
+    // process holds the file in rollback-journal mode.
+    VIEWER_ASSIGN_OR_RETURN(std::string mode,
+                            QueryText(*conn, "PRAGMA journal_mode=WAL"));
+    if (mode != "wal") {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot put ", opts.path,
+                       " in WAL mode (journal_mode is ", mode, ")"));
+    }
+  }
+  VIEWER_RETURN_IF_ERROR(SetUpSchema(*conn, opts));
+  store->has_dbstat_ = HasDbstat(*conn);
+
+  // ":memory:" is one database per connection, so that store has exactly
+  // one connection, shared in turn by every transaction.
+  const std::string path = opts.path;
+  const absl::Duration timeout = opts.busy_timeout;
+  store->pool_ = std::make_unique<ConnectionPool>(
+      [path, timeout] {
+        return Connection::Open(path, /*create=*/false, timeout);
+      },
+      std::max(1, opts.pool_size), store->in_memory_ ? 1 : 0);
+  store->pool_->Adopt(std::move(conn));
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<Transaction>> SqliteStore::Begin(
+    TransactionMode mode) {
+  const absl::Time deadline = absl::Now() + options_.busy_timeout;
+  const bool writer = mode == TransactionMode::kReadWrite;
+  if (writer && !write_slot_->Acquire(options_.busy_timeout)) {
+    return DatabaseLocked();
+  }
+  WriteSlot* slot = writer ? write_slot_.get() : nullptr;
+  absl::StatusOr<std::unique_ptr<Connection>> conn =
+      pool_->Acquire(deadline - absl::Now());
+  if (!conn.ok()) {
+    if (slot) slot->Release();
+    return conn.status();
+  }
+  absl::Status status;
+  if (writer) {
+    // Time spent queueing in-process counts against the same budget when
+    // another process holds SQLite's write lock.
+    (*conn)->SetBusyTimeout(
+        std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    status = (*conn)->Exec("BEGIN IMMEDIATE");
+    (*conn)->SetBusyTimeout(options_.busy_timeout);
+  } else {
+    // A deferred BEGIN takes its snapshot at the first read; read now, so
+    // the snapshot is fixed before Begin returns.
+    status = (*conn)->Exec("BEGIN");
+    if (status.ok()) {
+      status = (*conn)->Exec("SELECT 1 FROM sqlite_master LIMIT 1");
+    }
+  }
+  if (!status.ok()) {
+    pool_->Release(*std::move(conn));
+    if (slot) slot->Release();
+    return status;
+  }
+  return std::make_unique<SqliteTransaction>(mode, &options_.catalog,
+                                             options_.clock, pool_.get(),
+                                             *std::move(conn), slot);
+}
+
+absl::StatusOr<StoreStats> SqliteStore::Stats() {
+  VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
+                          pool_->Acquire(options_.busy_timeout));
+  // Release (and so roll back the read transaction) on every path.
+  struct Return {
+    ConnectionPool* pool;
+    std::unique_ptr<Connection>* conn;
+    ~Return() { pool->Release(std::move(*conn)); }
+  } give_back{pool_.get(), &conn};
+
+  VIEWER_RETURN_IF_ERROR(conn->Exec("BEGIN"));
+  absl::flat_hash_map<std::string, int64_t> pages;
+  if (has_dbstat_) {
+    // Aggregated dbstat: one row per b-tree; an index counts for its table.
+    VIEWER_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn->Prepare("SELECT m.tbl_name, SUM(d.pgsize) FROM dbstat('main', 1)"
+                      " AS d JOIN sqlite_master AS m ON m.name = d.name"
+                      " GROUP BY m.tbl_name"));
+    while (true) {
+      VIEWER_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+      if (!has_row) break;
+      const unsigned char* name = sqlite3_column_text(stmt.get(), 0);
+      pages[name ? reinterpret_cast<const char*>(name) : ""] =
+          sqlite3_column_int64(stmt.get(), 1);
+    }
+  }
+  StoreStats stats;
+  for (const TableSchema& table : options_.catalog.tables()) {
+    TableStats ts;
+    ts.table = table.name();
+    VIEWER_ASSIGN_OR_RETURN(Statement count,
+                            conn->Prepare(absl::StrCat("SELECT COUNT(*) FROM ",
+                                                       Quote(table.name())),
+                                          &table));
+    VIEWER_ASSIGN_OR_RETURN(bool has_row, count.Step());
+    if (has_row) ts.rows = sqlite3_column_int64(count.get(), 0);
+    if (has_dbstat_) {
+      auto it = pages.find(table.name());
+      ts.bytes = it == pages.end() ? 0 : it->second;
+    } else {
+      VIEWER_ASSIGN_OR_RETURN(
+          Statement sum,
+          conn->Prepare(sqlite_internal::PayloadBytesSql(table), &table));
+      VIEWER_ASSIGN_OR_RETURN(bool has_sum, sum.Step());
+      if (has_sum) ts.bytes = sqlite3_column_int64(sum.get(), 0);
+    }
+    stats.bytes_used += ts.bytes;
+    stats.tables.push_back(std::move(ts));
+  }
+  VIEWER_RETURN_IF_ERROR(conn->Exec("COMMIT"));
+  return stats;
+}
+
+std::string SqliteStore::Describe() const {
+  return absl::StrCat("sqlite:", options_.path);
+}
+
+}  // namespace viewer
