@@ -1,5 +1,7 @@
 #include "engine/memory_store.h"
 
+#include <mutex>
+
 #include "engine/internal/memory_transaction.h"
 #include "engine/status_macros.h"
 
@@ -33,12 +35,10 @@ absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
         new internal::MemoryTransaction(this, mode, OpenSnapshot()));
   }
   {
-    absl::MutexLock lock(&writer_mu_);
-    auto free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
-      return !writer_active_;
-    };
-    if (!writer_mu_.AwaitWithTimeout(absl::Condition(&free),
-                                     options_.busy_timeout)) {
+    std::unique_lock<Mutex> lock(writer_mu_);
+    if (!writer_free_.wait_for(
+            lock, absl::ToChronoNanoseconds(options_.busy_timeout),
+            [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !writer_active_; })) {
       return DatabaseLocked();
     }
     writer_active_ = true;
@@ -52,9 +52,10 @@ void MemoryStore::ReleaseWriter() {
   // only now can go: collect it before giving the slot up.
   while (true) {
     {
-      absl::MutexLock lock(&writer_mu_);
+      MutexLock lock(&writer_mu_);
       if (!gc_wanted_) {
         writer_active_ = false;
+        writer_free_.notify_one();
         return;
       }
       gc_wanted_ = false;
@@ -64,7 +65,7 @@ void MemoryStore::ReleaseWriter() {
 }
 
 uint64_t MemoryStore::OpenSnapshot() {
-  absl::MutexLock lock(&snap_mu_);
+  MutexLock lock(&snap_mu_);
   ++snapshots_[last_committed_];
   return last_committed_;
 }
@@ -72,7 +73,7 @@ uint64_t MemoryStore::OpenSnapshot() {
 void MemoryStore::CloseSnapshot(uint64_t ts) {
   bool was_oldest;
   {
-    absl::MutexLock lock(&snap_mu_);
+    MutexLock lock(&snap_mu_);
     auto it = snapshots_.find(ts);
     was_oldest = it == snapshots_.begin();
     if (--it->second == 0) snapshots_.erase(it);
@@ -83,33 +84,33 @@ void MemoryStore::CloseSnapshot(uint64_t ts) {
 }
 
 uint64_t MemoryStore::LastCommitted() const {
-  absl::MutexLock lock(&snap_mu_);
+  MutexLock lock(&snap_mu_);
   return last_committed_;
 }
 
 uint64_t MemoryStore::Publish(uint64_t ts) {
-  absl::MutexLock lock(&snap_mu_);
+  MutexLock lock(&snap_mu_);
   last_committed_ = ts;
   return ts;
 }
 
 void MemoryStore::AddGarbage(std::vector<Garbage> garbage) {
   if (garbage.empty()) return;
-  absl::MutexLock lock(&gc_mu_);
+  MutexLock lock(&gc_mu_);
   for (Garbage& g : garbage) garbage_.push_back(g);
 }
 
 void MemoryStore::CollectGarbage() {
   uint64_t horizon;
   {
-    absl::MutexLock lock(&snap_mu_);
+    MutexLock lock(&snap_mu_);
     horizon = snapshots_.empty()
                   ? last_committed_
                   : std::min(last_committed_, snapshots_.begin()->first);
   }
   std::vector<Garbage> ready;
   {
-    absl::MutexLock lock(&gc_mu_);
+    MutexLock lock(&gc_mu_);
     while (!garbage_.empty() && garbage_.front().ended_at <= horizon) {
       ready.push_back(garbage_.front());
       garbage_.pop_front();
@@ -120,11 +121,11 @@ void MemoryStore::CollectGarbage() {
 
 void MemoryStore::TryCollectGarbage() {
   {
-    absl::MutexLock lock(&gc_mu_);
+    MutexLock lock(&gc_mu_);
     if (garbage_.empty()) return;
   }
   {
-    absl::MutexLock lock(&writer_mu_);
+    MutexLock lock(&writer_mu_);
     if (writer_active_) {
       gc_wanted_ = true;  // the slot's holder collects when it lets go
       return;
@@ -155,7 +156,7 @@ int64_t MemoryStore::VersionCount() const {
 }
 
 int64_t MemoryStore::OpenSnapshots() const {
-  absl::MutexLock lock(&snap_mu_);
+  MutexLock lock(&snap_mu_);
   int64_t n = 0;
   for (const auto& [ts, count] : snapshots_) n += count;
   return n;

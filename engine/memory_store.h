@@ -20,6 +20,7 @@
 #ifndef VIEWER_ENGINE_MEMORY_STORE_H_
 #define VIEWER_ENGINE_MEMORY_STORE_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -27,7 +28,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
-#include "absl/synchronization/mutex.h"
+#include "engine/mutex.h"
 #include "absl/time/time.h"
 #include "engine/clock.h"
 #include "engine/internal/mvcc_table.h"
@@ -100,16 +101,17 @@ class MemoryStore final : public Store {
   internal::ByteBudget budget_;
   std::vector<std::unique_ptr<internal::MvccTable>> tables_;
 
-  absl::Mutex writer_mu_;
+  Mutex writer_mu_;
+  std::condition_variable_any writer_free_;
   bool writer_active_ ABSL_GUARDED_BY(writer_mu_) = false;
   // Set when a closing snapshot found the slot taken; see ReleaseWriter.
   bool gc_wanted_ ABSL_GUARDED_BY(writer_mu_) = false;
 
-  mutable absl::Mutex snap_mu_;
+  mutable Mutex snap_mu_;
   uint64_t last_committed_ ABSL_GUARDED_BY(snap_mu_) = 0;
   absl::btree_map<uint64_t, int64_t> snapshots_ ABSL_GUARDED_BY(snap_mu_);
 
-  absl::Mutex gc_mu_ ABSL_ACQUIRED_AFTER(writer_mu_);
+  Mutex gc_mu_ ABSL_ACQUIRED_AFTER(writer_mu_);
   std::deque<Garbage> garbage_ ABSL_GUARDED_BY(gc_mu_);
 };
 

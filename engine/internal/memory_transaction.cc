@@ -214,7 +214,7 @@ absl::Status MemoryTransaction::DoCommit() {
     std::vector<MemoryStore::Garbage> garbage;
     for (size_t t = 0; t < touched.size(); ++t) {
       if (!touched[t]) continue;
-      absl::MutexLock lock(&store_->table(t).latch());
+      MutexLock lock(&store_->table(t).latch());
       for (const UndoEntry& e : undo_) {
         if (e.table != t) continue;
         if (e.created) {

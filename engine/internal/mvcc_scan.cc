@@ -326,7 +326,7 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
 
 std::optional<std::vector<Value>> MvccTable::Get(int64_t id,
                                                  ReadView view) const {
-  absl::ReaderMutexLock lock(&latch_);
+  ReaderMutexLock lock(&latch_);
   const Version* v = VisibleLocked(id, view);
   if (v == nullptr) return std::nullopt;
   return v->values;
@@ -334,7 +334,7 @@ std::optional<std::vector<Value>> MvccTable::Get(int64_t id,
 
 std::vector<Row> MvccTable::Select(const BoundQuery& q, ReadView view) const {
   std::vector<Row> rows;
-  absl::ReaderMutexLock lock(&latch_);
+  ReaderMutexLock lock(&latch_);
   Plan plan = MakePlan(q);
   if (plan.ordered) {
     int64_t skip = q.offset;
@@ -373,14 +373,14 @@ std::vector<Row> MvccTable::Select(const BoundQuery& q, ReadView view) const {
 
 void MvccTable::ForEachMatch(const std::vector<BoundFilter>& where,
                              ReadView view, RowFn fn) const {
-  absl::ReaderMutexLock lock(&latch_);
+  ReaderMutexLock lock(&latch_);
   BoundQuery q;
   q.where = where;
   Execute(MakePlan(q), where, view, fn);
 }
 
 int64_t MvccTable::CountVisible(ReadView view) const {
-  absl::ReaderMutexLock lock(&latch_);
+  ReaderMutexLock lock(&latch_);
   int64_t n = 0;
   for (const auto& [id, head] : rows_) {
     for (const Version* v = head.get(); v; v = v->older.get()) {
@@ -394,7 +394,7 @@ int64_t MvccTable::CountVisible(ReadView view) const {
 }
 
 int64_t MvccTable::VersionCount() const {
-  absl::ReaderMutexLock lock(&latch_);
+  ReaderMutexLock lock(&latch_);
   int64_t n = 0;
   for (const auto& [id, head] : rows_) {
     for (const Version* v = head.get(); v; v = v->older.get()) ++n;

@@ -17,7 +17,7 @@ constexpr int64_t kIndexSlotOverhead = 8;
 
 MvccTable::MvccTable(const TableSchema* schema, ByteBudget* budget)
     : schema_(schema), budget_(budget) {
-  absl::MutexLock lock(&latch_);
+  MutexLock lock(&latch_);
   indexes_.resize(schema->size());
   for (size_t c = 1; c < schema->size(); ++c) {
     const Column& col = schema->column(c);
@@ -80,7 +80,7 @@ void MvccTable::DropIndexEntries(const Version& gone, const Version* chain) {
 }
 
 int64_t MvccTable::NextId(ReadView view) const {
-  absl::ReaderMutexLock lock(&latch_);
+  ReaderMutexLock lock(&latch_);
   for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
     for (const Version* v = it->second.get(); v; v = v->older.get()) {
       if (v->VisibleTo(view)) return it->first + 1;
@@ -90,13 +90,13 @@ int64_t MvccTable::NextId(ReadView view) const {
 }
 
 Version* MvccTable::WriterVisible(int64_t id, ReadView view) const {
-  absl::ReaderMutexLock lock(&latch_);
+  ReaderMutexLock lock(&latch_);
   return const_cast<Version*>(VisibleLocked(id, view));
 }
 
 absl::Status MvccTable::CheckUnique(const std::vector<Value>& row,
                                     ReadView view) const {
-  absl::ReaderMutexLock lock(&latch_);
+  ReaderMutexLock lock(&latch_);
   const int64_t self = row[0].integer();
   for (size_t c : indexed_columns_) {
     if (!schema_->column(c).unique || row[c].is_null()) continue;
@@ -131,7 +131,7 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
   }
   version->charged_bytes = ChargeFor(*version);
 
-  absl::MutexLock lock(&latch_);
+  MutexLock lock(&latch_);
   auto slot = rows_.find(id);
   int64_t needed = version->charged_bytes;
   if (slot == rows_.end()) needed += kChainBytes;
@@ -160,17 +160,17 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
 }
 
 void MvccTable::End(Version* v) {
-  absl::MutexLock lock(&latch_);
+  MutexLock lock(&latch_);
   v->end = kPending;
 }
 
 void MvccTable::UndoEnd(Version* v) {
-  absl::MutexLock lock(&latch_);
+  MutexLock lock(&latch_);
   v->end = kInfinity;
 }
 
 void MvccTable::UndoPush(int64_t id, Version* v) {
-  absl::MutexLock lock(&latch_);
+  MutexLock lock(&latch_);
   auto it = rows_.find(id);
   // Undo runs newest first, so `v` is the head of its chain.
   std::unique_ptr<Version> gone = std::move(it->second);
@@ -185,7 +185,7 @@ void MvccTable::UndoPush(int64_t id, Version* v) {
 }
 
 void MvccTable::Prune(int64_t id, uint64_t horizon) {
-  absl::MutexLock lock(&latch_);
+  MutexLock lock(&latch_);
   auto it = rows_.find(id);
   if (it == rows_.end()) return;
   Version* newer = nullptr;

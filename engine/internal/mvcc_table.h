@@ -34,7 +34,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "engine/mutex.h"
 #include "engine/internal/version.h"
 #include "engine/query.h"
 #include "engine/schema.h"
@@ -120,7 +120,7 @@ class MvccTable {
   // Commit: stamps pending marks with `ts`. Caller holds latch() exclusive.
   static void StampBegin(Version* v, uint64_t ts) { v->begin = ts; }
   static void StampEnd(Version* v, uint64_t ts) { v->end = ts; }
-  absl::Mutex& latch() const ABSL_LOCK_RETURNED(latch_) { return latch_; }
+  Mutex& latch() const ABSL_LOCK_RETURNED(latch_) { return latch_; }
 
   // Frees the versions of `id` that no view at or after `horizon` can see.
   void Prune(int64_t id, uint64_t horizon) ABSL_LOCKS_EXCLUDED(latch_);
@@ -151,7 +151,7 @@ class MvccTable {
   // Columns (besides id) that have a secondary index.
   std::vector<size_t> indexed_columns_;
 
-  mutable absl::Mutex latch_;
+  mutable Mutex latch_;
   absl::btree_map<int64_t, std::unique_ptr<Version>> rows_
       ABSL_GUARDED_BY(latch_);
   // indexes_[c] is the index of column c, or null.

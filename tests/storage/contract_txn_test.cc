@@ -3,7 +3,7 @@
 #include <atomic>
 #include <thread>
 
-#include "absl/synchronization/notification.h"
+#include <future>
 #include "tests/storage/contract_fixture.h"
 
 namespace viewer::testing {
@@ -115,16 +115,16 @@ TEST_P(Transactions, SecondWriterWaitsThenIsUnavailable) {
 TEST_P(Transactions, SecondWriterProceedsWhenTheFirstCommits) {
   auto first = h_.Write();
   ASSERT_OK(first->Insert("thing", {{"name", T("a")}}));
-  absl::Notification started;
+  std::promise<void> started;
   std::atomic<bool> ok{false};
   std::thread other([&] {
-    started.Notify();
+    started.set_value();
     auto second = h_.store().Begin(TransactionMode::kReadWrite);
     if (!second.ok()) return;
     ok = (*second)->Insert("thing", {{"name", T("b")}}).ok() &&
          (*second)->Commit().ok();
   });
-  started.WaitForNotification();
+  started.get_future().wait();
   absl::SleepFor(absl::Milliseconds(20));
   ASSERT_OK(first->Commit());
   other.join();
