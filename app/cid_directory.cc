@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
+#include "engine/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "app/cid.h"
@@ -161,7 +161,7 @@ absl::Status CidDirectory::List() {
     return absl::InternalError(absl::StrCat("cannot list the cids folder ",
                                             path, ": ", ErrnoText(error)));
   }
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   while (true) {
     errno = 0;  // readdir() says "end" and "error" both by nullptr.
     const struct dirent* entry = readdir(listing);
@@ -224,7 +224,7 @@ absl::StatusOr<std::shared_ptr<const std::string>> CidDirectory::Read(
     absl::string_view cid) {
   ParsedCid parsed;
   {
-    absl::MutexLock lock(&mutex_);
+    MutexLock lock(&mutex_);
     auto it = good_.find(cid);
     if (it == good_.end()) {
       auto bad = bad_.find(cid);
@@ -257,7 +257,7 @@ absl::StatusOr<std::shared_ptr<const std::string>> CidDirectory::Read(
         "cannot read ", options_.path, "/", parsed.cid, ": ", file.reason));
   }
 
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   if (file.kind == FileRead::Kind::kBad) {
     return MarkBad(parsed.cid, std::move(file.reason));
   }
@@ -278,7 +278,7 @@ absl::StatusOr<std::shared_ptr<const std::string>> CidDirectory::Read(
 }
 
 bool CidDirectory::Contains(absl::string_view cid) const {
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   return good_.contains(cid);
 }
 
@@ -289,7 +289,7 @@ std::vector<std::string> CidDirectory::Names() const {
 std::vector<std::string> CidDirectory::NamesWithPrefix(absl::string_view prefix,
                                                        size_t limit) const {
   std::vector<std::string> names;
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   for (auto it = good_.lower_bound(prefix);
        it != good_.end() && names.size() < limit &&
        absl::string_view(it->first).substr(0, prefix.size()) == prefix;
@@ -300,14 +300,14 @@ std::vector<std::string> CidDirectory::NamesWithPrefix(absl::string_view prefix,
 }
 
 std::vector<CidDirectory::Problem> CidDirectory::DrainProblems() {
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   std::vector<Problem> problems;
   problems.swap(pending_problems_);
   return problems;
 }
 
 std::vector<CidDirectory::Problem> CidDirectory::BadFiles() const {
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   std::vector<Problem> problems;
   problems.reserve(bad_.size());
   for (const auto& [name, reason] : bad_) problems.push_back({name, reason});
@@ -315,17 +315,17 @@ std::vector<CidDirectory::Problem> CidDirectory::BadFiles() const {
 }
 
 size_t CidDirectory::file_count() const {
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   return good_.size();
 }
 
 size_t CidDirectory::bad_count() const {
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   return bad_.size();
 }
 
 uint64_t CidDirectory::cached_bytes() const {
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   return cached_bytes_;
 }
 
@@ -334,7 +334,7 @@ std::string CidDirectory::Summary() const {
     return absl::StrCat("cids: folder ", options_.path,
                         " does not exist; no files");
   }
-  absl::MutexLock lock(&mutex_);
+  MutexLock lock(&mutex_);
   return absl::StrCat("cids: ", good_.size(), " files in ", options_.path, " (",
                       bad_.size(), " bad, ", ignored_count_,
                       " ignored), listed in ",

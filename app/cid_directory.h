@@ -45,7 +45,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
+#include "engine/mutex.h"
 #include "absl/time/time.h"
 #include "app/cid.h"
 
@@ -153,7 +153,7 @@ class CidDirectory {
   size_t ignored_count_ = 0;
   absl::Duration listing_time_;
 
-  mutable absl::Mutex mutex_;
+  mutable Mutex mutex_;
   absl::btree_map<std::string, Entry> good_ ABSL_GUARDED_BY(mutex_);
   // Name -> reason.
   absl::btree_map<std::string, std::string> bad_ ABSL_GUARDED_BY(mutex_);
