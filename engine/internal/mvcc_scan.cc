@@ -360,7 +360,9 @@ std::vector<Row> MvccTable::Select(const BoundQuery& q, ReadView view) const {
   };
   const int64_t total = static_cast<int64_t>(rows.size());
   const int64_t start = std::min(q.offset, total);
-  const int64_t stop = q.limit ? std::min(total, start + *q.limit) : total;
+  // limit may be anything up to INT64_MAX: compare, never add.
+  const int64_t stop =
+      q.limit && *q.limit < total - start ? start + *q.limit : total;
   if (stop < total) {
     std::partial_sort(rows.begin(), rows.begin() + stop, rows.end(), before);
   } else {
