@@ -6,13 +6,12 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/memory/memory.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "engine/status_macros.h"
 #include "sqlite_backend/internal/connection.h"
 #include "sqlite_backend/internal/pool.h"
+#include "sqlite_backend/internal/schema_setup.h"
 #include "sqlite_backend/internal/sql_builder.h"
 #include "sqlite_backend/internal/sqlite_transaction.h"
 
@@ -36,56 +35,6 @@ absl::StatusOr<std::string> QueryText(Connection& conn, absl::string_view sql) {
   if (!has_row) return std::string();
   const unsigned char* text = sqlite3_column_text(stmt.get(), 0);
   return std::string(text ? reinterpret_cast<const char*>(text) : "");
-}
-
-// The column names of existing table `table`; empty when there is no such
-// table.
-absl::StatusOr<absl::flat_hash_set<std::string>> ExistingColumns(
-    Connection& conn, const TableSchema& table) {
-  VIEWER_ASSIGN_OR_RETURN(
-      Statement stmt, conn.Prepare("SELECT name FROM pragma_table_info(?)"));
-  VIEWER_RETURN_IF_ERROR(stmt.Bind({Value::Text(table.name())}));
-  absl::flat_hash_set<std::string> names;
-  while (true) {
-    VIEWER_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-    if (!has_row) return names;
-    const unsigned char* name = sqlite3_column_text(stmt.get(), 0);
-    names.insert(name ? reinterpret_cast<const char*>(name) : "");
-  }
-}
-
-// Creates what is missing and checks what exists, in one write transaction
-// so that two processes opening a new file at once cannot interleave.
-absl::Status SetUpSchema(Connection& conn, const SqliteOptions& options) {
-  VIEWER_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
-  absl::Status status = [&]() -> absl::Status {
-    for (const TableSchema& table : options.catalog.tables()) {
-      VIEWER_ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> existing,
-                              ExistingColumns(conn, table));
-      if (existing.empty()) {
-        VIEWER_RETURN_IF_ERROR(
-            conn.Exec(sqlite_internal::CreateTableSql(table)));
-      } else {
-        for (const Column& col : table.columns()) {
-          if (!existing.contains(col.name)) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "existing table ", table.name(), " in ", options.path,
-                " has no column ", col.name, " (", table.name(), ".", col.name,
-                "); the file's layout does not match"));
-          }
-        }
-      }
-      for (const std::string& sql : sqlite_internal::CreateIndexSql(table)) {
-        VIEWER_RETURN_IF_ERROR(conn.Exec(sql));
-      }
-    }
-    return absl::OkStatus();
-  }();
-  if (!status.ok()) {
-    (void)conn.Exec("ROLLBACK");
-    return status;
-  }
-  return conn.Exec("COMMIT");
 }
 
 // dbstat is a compile-time option of SQLite; the installed one may lack it.
@@ -133,7 +82,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
                        " in WAL mode (journal_mode is ", mode, ")"));
     }
   }
-  VIEWER_RETURN_IF_ERROR(SetUpSchema(*conn, opts));
+  VIEWER_RETURN_IF_ERROR(
+      sqlite_internal::SetUpSchema(*conn, opts.catalog, opts.path));
   store->has_dbstat_ = HasDbstat(*conn);
 
   // ":memory:" is one database per connection, so that store has exactly

@@ -144,45 +144,67 @@ TEST_F(LayoutTest, ReopeningLeavesTheFileUnchanged) {
   EXPECT_TRUE(FileBytes(dir_.db()) == bytes) << "the file changed";
 }
 
-TEST_F(LayoutTest, MissingColumnIsReportedAndNothingIsCreated) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir_.db().c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE server (id INTEGER NOT NULL, "
-                         "name VARCHAR NOT NULL, definition VARCHAR NOT NULL, "
-                         "created_at DATETIME, updated_at DATETIME, "
-                         "enabled BOOLEAN NOT NULL, PRIMARY KEY (id))",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+// SQLAlchemy's DDL for server, as the original application made it: a
+// table-level PRIMARY KEY, VARCHAR(n) and TEXT, and a column we do not know.
+constexpr char kOriginalServerDdl[] =
+    "CREATE TABLE server (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(100) "
+    "NOT NULL, \n\tdefinition TEXT NOT NULL, \n\tdefinition_cid "
+    "VARCHAR(255), \n\tcreated_at DATETIME, \n\tupdated_at DATETIME, "
+    "\n\tenabled BOOLEAN NOT NULL, \n\tlegacy VARCHAR, \n\tPRIMARY KEY "
+    "(id)\n)";
 
+TEST_F(LayoutTest, MissingColumnIsReportedAndNothingIsCreated) {
+  ASSERT_EQ(RawDb(dir_.db(), /*create=*/true)
+                .Exec("CREATE TABLE server (id INTEGER NOT NULL, "
+                      "name VARCHAR NOT NULL, definition VARCHAR NOT NULL, "
+                      "created_at DATETIME, updated_at DATETIME, "
+                      "enabled BOOLEAN NOT NULL, PRIMARY KEY (id))"),
+            SQLITE_OK);
   auto store = OpenStore();
   EXPECT_THAT(store, StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(store.status().message(), HasSubstr("server.definition_cid"));
+  EXPECT_THAT(store.status().message(),
+              HasSubstr("has no column server.definition_cid"));
+  EXPECT_EQ(RawDb(dir_.db()).Query("SELECT name FROM sqlite_master"),
+            (Rows{{"server"}}));
+}
+
+TEST_F(LayoutTest, UniqueColumnWithoutAUniqueIndexIsReported) {
+  ASSERT_EQ(RawDb(dir_.db(), /*create=*/true)
+                .Exec(std::string(kOriginalServerDdl) +
+                      "; CREATE INDEX ix_server_name ON server (name)"),
+            SQLITE_OK);
+  auto store = OpenStore();
+  EXPECT_THAT(store, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store.status().message(),
+              HasSubstr("has no unique index on server.name"));
+  EXPECT_EQ(RawDb(dir_.db()).Query("SELECT name FROM sqlite_master"),
+            (Rows{{"server"}, {"ix_server_name"}}));
+}
+
+TEST_F(LayoutTest, DuplicatesThatBlockAUniqueIndexAreReported) {
+  ASSERT_EQ(RawDb(dir_.db(), /*create=*/true)
+                .Exec(std::string(kOriginalServerDdl) +
+                      "; INSERT INTO server (id, name, definition, enabled)"
+                      " VALUES (1, 'twin', 'a', 1), (2, 'twin', 'b', 1)"),
+            SQLITE_OK);
+  auto store = OpenStore();
+  EXPECT_THAT(store, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store.status().message(),
+              HasSubstr("UNIQUE constraint failed: server.name"));
   EXPECT_EQ(RawDb(dir_.db()).Query("SELECT name FROM sqlite_master"),
             (Rows{{"server"}}));
 }
 
 TEST_F(LayoutTest, OpensAFileMadeByTheOriginalApplication) {
-  // SQLAlchemy's DDL: a table-level PRIMARY KEY, a column we do not know,
-  // timestamps written without microseconds by SQLite's CURRENT_TIMESTAMP.
-  const std::string ddl =
-      "CREATE TABLE server (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(100) "
-      "NOT NULL, \n\tdefinition TEXT NOT NULL, \n\tdefinition_cid "
-      "VARCHAR(255), \n\tcreated_at DATETIME, \n\tupdated_at DATETIME, "
-      "\n\tenabled BOOLEAN NOT NULL, \n\tlegacy VARCHAR, \n\tPRIMARY KEY "
-      "(id)\n)";
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir_.db().c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         (ddl + "; CREATE UNIQUE INDEX ix_server_name ON "
-                                "server (name); INSERT INTO server VALUES (5, "
-                                "'old', 'def', NULL, '2020-01-02 03:04:05', "
-                                "'2020-01-02 03:04:05.5', 1, 'x');")
-                             .c_str(),
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  // Timestamps written without microseconds by SQLite's CURRENT_TIMESTAMP.
+  const std::string ddl = kOriginalServerDdl;
+  ASSERT_EQ(
+      RawDb(dir_.db(), /*create=*/true)
+          .Exec(ddl + "; CREATE UNIQUE INDEX ix_server_name ON server (name);"
+                      " INSERT INTO server VALUES (5, 'old', 'def', NULL,"
+                      " '2020-01-02 03:04:05', '2020-01-02 03:04:05.5', 1,"
+                      " 'x');"),
+      SQLITE_OK);
 
   ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
   ASSERT_OK_AND_ASSIGN(auto txn, store->Begin(TransactionMode::kReadWrite));

@@ -99,10 +99,9 @@ using Rows = std::vector<std::vector<std::string>>;
 // Query renders every value as text ("NULL" for NULL, x'..' for blobs).
 class RawDb {
  public:
-  explicit RawDb(const std::string& path) {
-    EXPECT_EQ(
-        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr),
-        SQLITE_OK)
+  explicit RawDb(const std::string& path, bool create = false) {
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db_, flags, nullptr), SQLITE_OK)
         << path;
     sqlite3_busy_timeout(db_, 5000);
   }
