@@ -267,7 +267,8 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
       break;
   }
 
-  const SecondaryIndex& index = *indexes_[plan.column];
+  const ColumnIndex& column_index = *indexes_[plan.column];
+  const ColumnIndex::Ordered& index = column_index.ordered();
   // An index entry may be stale (an older version's key): the row counts
   // only where its visible version holds that key.
   auto visit = [&](int64_t id, const Value& key) {
@@ -287,8 +288,29 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
     return r.hi->inclusive ? index.upper_bound(IndexEntry{r.hi->value, INT64_MAX})
                            : index.lower_bound(IndexEntry{r.hi->value, INT64_MIN});
   };
+  // A point range on a UNIQUE column is answered by the hash map.
+  auto point = [&](const KeyRange& r) -> const Value* {
+    if (!column_index.hashed() || !r.lo || !r.hi || r.lo->value.is_null() ||
+        !r.lo->inclusive || !r.hi->inclusive ||
+        CompareValues(r.lo->value, r.hi->value) != 0) {
+      return nullptr;
+    }
+    return &r.lo->value;
+  };
+  auto visit_point = [&](const Value& key) {
+    const ColumnIndex::Ids* ids = column_index.IdsWithKey(key);
+    if (ids == nullptr) return true;
+    for (int64_t id : *ids) {
+      if (!visit(id, key)) return false;
+    }
+    return true;
+  };
   if (!plan.descending) {
     for (const KeyRange& r : plan.ranges) {
+      if (const Value* key = point(r)) {
+        if (!visit_point(*key)) return;
+        continue;
+      }
       for (auto it = range_begin(r); it != index.end() && BelowHi(it->key, r);
            ++it) {
         if (!visit(it->id, it->key)) return;
@@ -299,6 +321,10 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
   // Descending by key, but ids ascending within one key: walk backwards
   // and replay each run of equal keys forwards.
   for (auto r = plan.ranges.rbegin(); r != plan.ranges.rend(); ++r) {
+    if (const Value* key = point(*r)) {
+      if (!visit_point(*key)) return;
+      continue;
+    }
     auto first = range_begin(*r);
     auto it = range_end(*r);
     std::vector<int64_t> run;

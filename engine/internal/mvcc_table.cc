@@ -22,7 +22,7 @@ MvccTable::MvccTable(const TableSchema* schema, ByteBudget* budget)
   for (size_t c = 1; c < schema->size(); ++c) {
     const Column& col = schema->column(c);
     if (col.unique || col.indexed) {
-      indexes_[c] = std::make_unique<SecondaryIndex>();
+      indexes_[c] = std::make_unique<ColumnIndex>(col.unique);
       indexed_columns_.push_back(c);
     }
   }
@@ -43,8 +43,11 @@ int64_t MvccTable::ChargeFor(const Version& v) const {
   return bytes;
 }
 
-int64_t MvccTable::IndexEntryCharge(const Value& key) const {
+int64_t MvccTable::IndexEntryCharge(size_t column, const Value& key) const {
   int64_t bytes = sizeof(IndexEntry) + kIndexSlotOverhead;
+  if (indexes_[column]->hashed() && !key.is_null()) {
+    bytes += sizeof(Value) + sizeof(ColumnIndex::Ids) + kIndexSlotOverhead;
+  }
   if (key.kind() == ValueKind::kText) {
     bytes += static_cast<int64_t>(key.text().size());
   }
@@ -59,8 +62,8 @@ void MvccTable::Charge(int64_t delta) {
 void MvccTable::AddIndexEntries(const Version& v) {
   const int64_t id = v.values[0].integer();
   for (size_t c : indexed_columns_) {
-    if (indexes_[c]->insert(IndexEntry{v.values[c], id}).second) {
-      Charge(IndexEntryCharge(v.values[c]));
+    if (indexes_[c]->Insert(v.values[c], id)) {
+      Charge(IndexEntryCharge(c, v.values[c]));
     }
   }
 }
@@ -73,8 +76,8 @@ void MvccTable::DropIndexEntries(const Version& gone, const Version* chain) {
     for (const Version* v = chain; v != nullptr && !held; v = v->older.get()) {
       held = CompareValues(v->values[c], key) == 0;
     }
-    if (!held && indexes_[c]->erase(IndexEntry{key, id}) > 0) {
-      Charge(-IndexEntryCharge(key));
+    if (!held && indexes_[c]->Erase(key, id)) {
+      Charge(-IndexEntryCharge(c, key));
     }
   }
 }
@@ -100,11 +103,11 @@ absl::Status MvccTable::CheckUnique(const std::vector<Value>& row,
   const int64_t self = row[0].integer();
   for (size_t c : indexed_columns_) {
     if (!schema_->column(c).unique || row[c].is_null()) continue;
-    const SecondaryIndex& index = *indexes_[c];
-    for (auto it = index.lower_bound(IndexEntry{row[c], INT64_MIN});
-         it != index.end() && CompareValues(it->key, row[c]) == 0; ++it) {
-      if (it->id == self) continue;
-      const Version* other = VisibleLocked(it->id, view);
+    const ColumnIndex::Ids* ids = indexes_[c]->IdsWithKey(row[c]);
+    if (ids == nullptr) continue;
+    for (int64_t id : *ids) {
+      if (id == self) continue;
+      const Version* other = VisibleLocked(id, view);
       if (other != nullptr && CompareValues(other->values[c], row[c]) == 0) {
         return UniqueViolation(*schema_, c);
       }
@@ -136,8 +139,8 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
   int64_t needed = version->charged_bytes;
   if (slot == rows_.end()) needed += kChainBytes;
   for (size_t c : indexed_columns_) {
-    if (!indexes_[c]->contains(IndexEntry{version->values[c], id})) {
-      needed += IndexEntryCharge(version->values[c]);
+    if (!indexes_[c]->Contains(version->values[c], id)) {
+      needed += IndexEntryCharge(c, version->values[c]);
     }
   }
   const int64_t used = budget_->used.load(std::memory_order_relaxed);

@@ -35,6 +35,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/mutex.h"
+#include "engine/internal/column_index.h"
 #include "engine/internal/version.h"
 #include "engine/query.h"
 #include "engine/schema.h"
@@ -47,19 +48,6 @@ struct ByteBudget {
   int64_t limit = 0;  // 0: no limit
 };
 
-struct IndexEntry {
-  Value key;
-  int64_t id;
-};
-
-struct IndexEntryLess {
-  bool operator()(const IndexEntry& a, const IndexEntry& b) const {
-    int c = CompareValues(a.key, b.key);
-    return c < 0 || (c == 0 && a.id < b.id);
-  }
-};
-
-using SecondaryIndex = absl::btree_set<IndexEntry, IndexEntryLess>;
 
 class MvccTable {
  public:
@@ -143,7 +131,7 @@ class MvccTable {
   // Removes index entries of `gone` not held by any version in `chain`.
   void DropIndexEntries(const Version& gone, const Version* chain)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(latch_);
-  int64_t IndexEntryCharge(const Value& key) const;
+  int64_t IndexEntryCharge(size_t column, const Value& key) const;
 
   const TableSchema* const schema_;
   ByteBudget* const budget_;
@@ -155,7 +143,7 @@ class MvccTable {
   absl::btree_map<int64_t, std::unique_ptr<Version>> rows_
       ABSL_GUARDED_BY(latch_);
   // indexes_[c] is the index of column c, or null.
-  std::vector<std::unique_ptr<SecondaryIndex>> indexes_
+  std::vector<std::unique_ptr<ColumnIndex>> indexes_
       ABSL_GUARDED_BY(latch_);
 };
 
