@@ -20,10 +20,11 @@
 // columns. The file is in WAL mode with synchronous=NORMAL.
 //
 // Opening an existing file creates the tables and indexes it lacks and
-// checks that each existing table has every column of its schema
-// (kFailedPrecondition naming table and column otherwise); it never alters
-// an existing table, and opening a file that already matches writes
-// nothing to it.
+// checks that each existing table has every column of its schema and a
+// unique index for each unique column (kFailedPrecondition naming table and
+// column otherwise); it never alters an existing table (extra columns are
+// left alone and never read), and opening a file that already matches
+// writes nothing to it.
 //
 // Thread safety: a SqliteStore may be used from any number of threads at
 // once. Each Transaction owns one SQLite connection, taken from the store's
@@ -70,8 +71,9 @@ struct SqliteOptions {
   // Where "now" comes from for defaults and updates; not owned, must
   // outlive the store.
   Clock* clock = SystemClock::Get();
-  // How long Begin waits for the write slot (or, in ":memory:", the
-  // connection) before kUnavailable "database is locked".
+  // How long Begin waits for the write slot and SQLite's write lock (and,
+  // in ":memory:", any Begin for the one connection) before kUnavailable
+  // "database is locked".
   absl::Duration busy_timeout = absl::Seconds(5);
   // Idle connections kept open for reuse (at least 1 is kept).
   int pool_size = 4;
@@ -83,8 +85,10 @@ class SqliteStore final : public Store {
  public:
   // Opens (or creates) the database and brings its schema in line with
   // `options.catalog` as described above. Errors: kInvalidArgument for bad
-  // options or catalog, kFailedPrecondition for a file that cannot be
-  // opened, is not in WAL mode, or lacks a column; others from SQLite.
+  // options or catalog; kFailedPrecondition for a file that cannot be
+  // opened (or is missing, without create_if_missing), cannot be put in WAL
+  // mode, or does not fit the catalog; kUnavailable when another process
+  // holds the write lock past busy_timeout; others from SQLite.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
       SqliteOptions options);
 
