@@ -13,6 +13,7 @@
 #ifndef VIEWER_TESTS_STORAGE_DUAL_STORE_H_
 #define VIEWER_TESTS_STORAGE_DUAL_STORE_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,6 +86,22 @@ class DualStoreTest : public ::testing::Test {
   template <typename T>
   void ExpectSame(const Both<T>& r) {
     EXPECT_TRUE(SameResult(r.memory, r.disk));
+  }
+
+  // Select and Count on each store in a read-only transaction; expects the
+  // same result (or error) from both.
+  Both<absl::StatusOr<std::vector<Row>>> Select(const std::string& table,
+                                                const Query& q) {
+    auto r = ReadBoth([&](Transaction& txn) { return txn.Select(table, q); });
+    ExpectSame(r);
+    return r;
+  }
+  Both<absl::StatusOr<int64_t>> Count(const std::string& table,
+                                      std::vector<Filter> where = {}) {
+    auto r =
+        ReadBoth([&](Transaction& txn) { return txn.Count(table, where); });
+    ExpectSame(r);
+    return r;
   }
 
   // Every table's full contents, compared row by row.

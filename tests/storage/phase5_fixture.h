@@ -59,19 +59,6 @@ class Phase5 : public DualStoreTest {
       -> Both<decltype(fn(std::declval<Transaction&>()))> {
     return {fn(*txns.memory), fn(*txns.disk)};
   }
-  Both<absl::StatusOr<std::vector<Row>>> Select(const std::string& table,
-                                                const Query& q) {
-    auto r = ReadBoth([&](Transaction& txn) { return txn.Select(table, q); });
-    ExpectSame(r);
-    return r;
-  }
-  Both<absl::StatusOr<int64_t>> Count(const std::string& table,
-                                      std::vector<Filter> where) {
-    auto r =
-        ReadBoth([&](Transaction& txn) { return txn.Count(table, where); });
-    ExpectSame(r);
-    return r;
-  }
   // The server names committed on both stores, checked equal.
   std::vector<std::string> CommittedNames() {
     auto r = ReadBoth(Names);
