@@ -88,11 +88,10 @@ TEST_F(ConcurrencyTest, ReaderSnapshotIsFixedWhenBeginReturns) {
   }
   ASSERT_OK_AND_ASSIGN(auto writer, store_->Begin(TransactionMode::kReadWrite));
   ASSERT_OK(AddTag(*writer, "during"));
-  // Begun while the writer is open: sees the last commit only, and did not
-  // wait for the writer.
-  const absl::Time start = absl::Now();
+  // Begun while the writer is open: sees the last commit only. Had it
+  // waited for the writer (on this same thread) it would have failed with
+  // kUnavailable after the busy timeout.
   ASSERT_OK_AND_ASSIGN(auto reader, store_->Begin(TransactionMode::kReadOnly));
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(40));
   ASSERT_OK(writer->Commit());
   // The writer committed after Begin returned but before the reader's first
   // statement: still invisible.
