@@ -58,8 +58,8 @@ struct Interaction {
 };
 
 // `message` cut to at most `max_chars` UTF-8 characters, always on a
-// character boundary. Bytes that are not valid UTF-8 count as one character
-// each (and are kept as they are).
+// character boundary (a character starts at every byte that is not a UTF-8
+// continuation byte). Invalid UTF-8 is kept as it is, never rejected.
 std::string TruncateUtf8(absl::string_view message, size_t max_chars);
 
 // Inserts an interaction (created_at = now; message cut to 500 characters)
