@@ -48,7 +48,8 @@ CidRecord FromRow(const Row& row) {
   r.data = data.kind() == ValueKind::kBlob
                ? data.blob_ref()
                : std::make_shared<const std::string>(data.bytes());
-  r.file_size = IntegerOr(row[c.file_size], static_cast<int64_t>(r.data->size()));
+  r.file_size =
+      IntegerOr(row[c.file_size], static_cast<int64_t>(r.data->size()));
   r.created_at = TimeOf(row[c.created_at]);
   return r;
 }
@@ -70,9 +71,9 @@ bool operator==(const CidRecord& a, const CidRecord& b) {
   auto bytes = [](const CidRecord& r) {
     return r.data ? absl::string_view(*r.data) : absl::string_view();
   };
-  return a.id == b.id && a.cid == b.cid && (a.data == nullptr) == (b.data == nullptr) &&
-         bytes(a) == bytes(b) && a.file_size == b.file_size &&
-         a.created_at == b.created_at;
+  return a.id == b.id && a.cid == b.cid &&
+         (a.data == nullptr) == (b.data == nullptr) && bytes(a) == bytes(b) &&
+         a.file_size == b.file_size && a.created_at == b.created_at;
 }
 
 absl::StatusOr<std::string> CidRepository::Create(
@@ -81,10 +82,10 @@ absl::StatusOr<std::string> CidRepository::Create(
   VIEWER_ASSIGN_OR_RETURN(std::optional<Row> existing, FindRow(txn, cid));
   if (existing) return cid;
   VIEWER_RETURN_IF_ERROR(
-      txn.Insert(kCidTable,
-                 {{"path", Value::Text(PathOf(cid))},
-                  {"file_data", Value::Blob(std::string(bytes))},
-                  {"file_size", Value::Integer(static_cast<int64_t>(bytes.size()))}})
+      txn.Insert(kCidTable, {{"path", Value::Text(PathOf(cid))},
+                             {"file_data", Value::Blob(std::string(bytes))},
+                             {"file_size", Value::Integer(static_cast<int64_t>(
+                                               bytes.size()))}})
           .status());
   return cid;
 }
@@ -99,7 +100,8 @@ absl::StatusOr<std::shared_ptr<const std::string>> CidRepository::Get(
         folder_->Read(cid);
     if (bytes.ok()) return bytes;
     const bool literal_fallback =
-        parsed.is_literal && bytes.status().code() == absl::StatusCode::kDataLoss;
+        parsed.is_literal &&
+        bytes.status().code() == absl::StatusCode::kDataLoss;
     if (bytes.status().code() != absl::StatusCode::kNotFound &&
         !literal_fallback) {
       return bytes.status();
@@ -128,7 +130,8 @@ absl::StatusOr<std::vector<std::string>> CidRepository::FindByPrefix(
   VIEWER_ASSIGN_OR_RETURN(std::vector<Row> rows, txn.Select(kCidTable, q));
   std::vector<std::string> found;
   found.reserve(rows.size());
-  for (const Row& row : rows) found.push_back(CidOfPath(TextOf(row[Cols().path])));
+  for (const Row& row : rows)
+    found.push_back(CidOfPath(TextOf(row[Cols().path])));
   if (folder_ != nullptr) {
     std::vector<std::string> names =
         folder_->NamesWithPrefix(prefix, static_cast<size_t>(limit));

@@ -125,19 +125,21 @@ Assignments DefinitionColumns(EntityKind kind, const EntityInput& input) {
   Assignments values = {{"name", Value::Text(input.name)},
                         {"definition", TextOrNull(input.definition)}};
   if (kind == EntityKind::kServer) {
-    values.push_back({"definition_cid",
-                      input.definition ? Value::Text(ComputeCid(*input.definition))
-                                       : Value::Null()});
+    values.push_back(
+        {"definition_cid", input.definition
+                               ? Value::Text(ComputeCid(*input.definition))
+                               : Value::Null()});
   }
-  if (input.enabled) values.push_back({"enabled", Value::Boolean(*input.enabled)});
+  if (input.enabled)
+    values.push_back({"enabled", Value::Boolean(*input.enabled)});
   return values;
 }
 
 absl::Status Record(Transaction& txn, EntityKind kind, absl::string_view name,
                     absl::string_view action, std::string message,
                     const std::optional<std::string>& definition) {
-  std::string content = kind == EntityKind::kSecret ? kRedacted
-                                                    : definition.value_or("");
+  std::string content =
+      kind == EntityKind::kSecret ? kRedacted : definition.value_or("");
   return RecordInteraction(txn, {.entity_type = Info(kind).display,
                                  .entity_name = std::string(name),
                                  .action = std::string(action),
@@ -157,7 +159,9 @@ absl::string_view EntityTableName(EntityKind kind) { return Info(kind).table; }
 absl::string_view EntityDisplayName(EntityKind kind) {
   return Info(kind).display;
 }
-absl::string_view EntityPluralName(EntityKind kind) { return Info(kind).plural; }
+absl::string_view EntityPluralName(EntityKind kind) {
+  return Info(kind).plural;
+}
 
 std::optional<EntityKind> ParseEntityKind(absl::string_view word) {
   for (EntityKind kind : kAllEntityKinds) {
@@ -242,7 +246,8 @@ absl::StatusOr<Entity> CreateEntity(Transaction& txn, EntityKind kind,
                             FindRow(txn, kind, input.name));
     if (existing) return Taken(kind, input.name);
     VIEWER_ASSIGN_OR_RETURN(
-        int64_t id, txn.Insert(Info(kind).table, DefinitionColumns(kind, input)));
+        int64_t id,
+        txn.Insert(Info(kind).table, DefinitionColumns(kind, input)));
     VIEWER_RETURN_IF_ERROR(Record(
         txn, kind, input.name, "create",
         absl::StrCat("created ", Info(kind).display, " ", Quoted(input.name)),
@@ -285,10 +290,10 @@ absl::StatusOr<Entity> SetEntityEnabled(Transaction& txn, EntityKind kind,
     VIEWER_RETURN_IF_ERROR(txn.Update(Info(kind).table, current.id,
                                       {{"enabled", Value::Boolean(enabled)}}));
     const char* action = enabled ? "enable" : "disable";
-    VIEWER_RETURN_IF_ERROR(Record(
-        txn, kind, current.name, action,
-        absl::StrCat(action, "d ", Info(kind).display, " ", Quoted(current.name)),
-        current.definition));
+    VIEWER_RETURN_IF_ERROR(Record(txn, kind, current.name, action,
+                                  absl::StrCat(action, "d ", Info(kind).display,
+                                               " ", Quoted(current.name)),
+                                  current.definition));
     return Reload(txn, kind, current.id);
   });
 }

@@ -20,9 +20,8 @@ using app_internal::TimeOf;
 
 // The seven columns that name content by CID.
 constexpr const char* kCidColumns[] = {
-    "result_cid",     "servers_cid",         "variables_cid",
-    "secrets_cid",    "request_details_cid", "invocation_cid",
-    "external_calls_cid"};
+    "result_cid",          "servers_cid",    "variables_cid",     "secrets_cid",
+    "request_details_cid", "invocation_cid", "external_calls_cid"};
 
 struct Columns {
   size_t server_name = ColumnIndex(kInvocationTable, "server_name");
@@ -87,15 +86,16 @@ absl::StatusOr<Invocation> CreateInvocation(Transaction& txn,
                                             const InvocationInput& input) {
   VIEWER_ASSIGN_OR_RETURN(
       int64_t id,
-      txn.Insert(kInvocationTable,
-                 {{"server_name", Value::Text(input.server_name)},
-                  {"result_cid", Value::Text(input.result_cid)},
-                  {"servers_cid", TextOrNull(input.servers_cid)},
-                  {"variables_cid", TextOrNull(input.variables_cid)},
-                  {"secrets_cid", TextOrNull(input.secrets_cid)},
-                  {"request_details_cid", TextOrNull(input.request_details_cid)},
-                  {"invocation_cid", TextOrNull(input.invocation_cid)},
-                  {"external_calls_cid", TextOrNull(input.external_calls_cid)}}));
+      txn.Insert(
+          kInvocationTable,
+          {{"server_name", Value::Text(input.server_name)},
+           {"result_cid", Value::Text(input.result_cid)},
+           {"servers_cid", TextOrNull(input.servers_cid)},
+           {"variables_cid", TextOrNull(input.variables_cid)},
+           {"secrets_cid", TextOrNull(input.secrets_cid)},
+           {"request_details_cid", TextOrNull(input.request_details_cid)},
+           {"invocation_cid", TextOrNull(input.invocation_cid)},
+           {"external_calls_cid", TextOrNull(input.external_calls_cid)}}));
   VIEWER_ASSIGN_OR_RETURN(Row row, txn.Get(kInvocationTable, id));
   return FromRow(row);
 }

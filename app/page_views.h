@@ -67,7 +67,8 @@ struct PageViewPage {
 
   // Pages needed for `total` (0 when there is no view).
   int64_t pages() const { return (total + per_page - 1) / per_page; }
-  friend bool operator==(const PageViewPage& a, const PageViewPage& b) = default;
+  friend bool operator==(const PageViewPage& a,
+                         const PageViewPage& b) = default;
 };
 
 // Records one view (viewed_at = now) and returns the row as stored.
