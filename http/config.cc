@@ -1,0 +1,200 @@
+#include "http/config.h"
+
+#include <cstdlib>
+#include <exception>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cxxopts.hpp"
+
+#ifndef VIEWER_VERSION
+#define VIEWER_VERSION "0.0.0"
+#endif
+
+namespace viewer {
+namespace {
+
+constexpr char kSqlitePrefix[] = "sqlite:///";
+
+cxxopts::Options MakeOptions() {
+  cxxopts::Options options(
+      "viewer",
+      "viewer: content-addressed content (CIDs) and the servers, aliases,\n"
+      "variables and secrets around it, on a SQLite file or in memory.\n\n"
+      "Environment:\n"
+      "  DATABASE_URL  the disk database: sqlite:///relative.db or\n"
+      "                sqlite:////absolute.db (default sqlite:///secureapp.db)\n");
+  options.add_options()
+      ("in-memory-db",
+       "Keep everything in memory: nothing is written to disk and all of it "
+       "is gone when viewer stops (wins over DATABASE_URL)")
+      ("port", "TCP port to listen on; 0 picks a free one",
+       cxxopts::value<std::string>()->default_value("5000"), "PORT")
+      ("host", "Interface to listen on",
+       cxxopts::value<std::string>()->default_value("127.0.0.1"), "HOST")
+      ("cids-dir", "Read-only folder of files named by their CID",
+       cxxopts::value<std::string>()->default_value("./cids"), "DIR")
+      ("max-body", "Largest request body accepted (413 past it)",
+       cxxopts::value<std::string>()->default_value("64M"), "SIZE")
+      ("max-memory", "Memory mode: most bytes the store may hold (507 past it)",
+       cxxopts::value<std::string>()->default_value("1G"), "SIZE")
+      ("threads", "Worker threads; 0: one per CPU, at least 8",
+       cxxopts::value<std::string>()->default_value("0"), "N")
+      ("debug", "Log every request (method, path, status, time)")
+      ("help", "Print this help and exit")
+      ("version", "Print the version and exit");
+  return options;
+}
+
+absl::StatusOr<int> ParseIntInRange(absl::string_view flag,
+                                    absl::string_view text, int lo, int hi) {
+  int value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value < lo || value > hi) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, " must be a whole number from ", lo, " to ", hi,
+        ", got '", text, "'"));
+  }
+  return value;
+}
+
+}  // namespace
+
+absl::string_view ViewerVersion() { return VIEWER_VERSION; }
+
+std::optional<std::string> GetEnv(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+absl::StatusOr<std::string> DatabasePathFromUrl(absl::string_view url) {
+  if (url.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError("DATABASE_URL holds a NUL character");
+  }
+  if (!absl::StartsWith(url, kSqlitePrefix)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unsupported DATABASE_URL '", url,
+        "': only sqlite:///relative.db or sqlite:////absolute.db are "
+        "supported"));
+  }
+  absl::string_view path = url.substr(sizeof(kSqlitePrefix) - 1);
+  if (path == ":memory:" || absl::StartsWith(path, ":memory:?") ||
+      absl::StartsWith(path, "file::memory:")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "DATABASE_URL '", url,
+        "' asks for SQLite in memory; use --in-memory-db instead (memory "
+        "mode never uses SQLite)"));
+  }
+  if (path.empty() || path == "/") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "DATABASE_URL '", url, "' names no file (try sqlite:///secureapp.db)"));
+  }
+  if (path.find('?') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unsupported DATABASE_URL '", url,
+        "': query parameters are not supported"));
+  }
+  if (path.back() == '/') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "DATABASE_URL '", url, "' names a folder, not a file"));
+  }
+  return std::string(path);
+}
+
+absl::StatusOr<uint64_t> ParseByteSize(absl::string_view text) {
+  absl::string_view s = absl::StripAsciiWhitespace(text);
+  size_t digits = 0;
+  while (digits < s.size() && absl::ascii_isdigit(s[digits])) ++digits;
+  absl::string_view number = s.substr(0, digits);
+  std::string unit = absl::AsciiStrToUpper(s.substr(digits));
+  uint64_t value = 0;
+  int shift = -1;
+  if (unit.empty() || unit == "B") shift = 0;
+  if (unit == "K" || unit == "KB" || unit == "KIB") shift = 10;
+  if (unit == "M" || unit == "MB" || unit == "MIB") shift = 20;
+  if (unit == "G" || unit == "GB" || unit == "GIB") shift = 30;
+  if (unit == "T" || unit == "TB" || unit == "TIB") shift = 40;
+  if (number.empty() || shift < 0 || !absl::SimpleAtoi(number, &value) ||
+      value == 0 || value > (uint64_t{1} << (62 - shift))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", text, "' is not a size (try 65536, 64K, 512M or 1G)"));
+  }
+  return value << shift;
+}
+
+absl::StatusOr<CommandLine> ParseCommandLine(
+    int argc, const char* const* argv,
+    const std::optional<std::string>& database_url_env) {
+  cxxopts::Options options = MakeOptions();
+  CommandLine out;
+  Config& config = out.config;
+  try {
+    cxxopts::ParseResult result = options.parse(argc, argv);
+    if (!result.unmatched().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unexpected argument '", result.unmatched().front(),
+          "' (see viewer --help)"));
+    }
+    if (result.count("help")) {
+      out.action = CommandLine::kHelp;
+      out.text = options.help();
+      return out;
+    }
+    if (result.count("version")) {
+      out.action = CommandLine::kVersion;
+      out.text = absl::StrCat("viewer ", ViewerVersion(), "\n");
+      return out;
+    }
+    auto text = [&](const char* flag) {
+      return result[flag].as<std::string>();
+    };
+    auto port = ParseIntInRange("port", text("port"), 0, 65535);
+    if (!port.ok()) return port.status();
+    config.port = *port;
+    auto threads = ParseIntInRange("threads", text("threads"), 0, 1024);
+    if (!threads.ok()) return threads.status();
+    config.threads = *threads;
+    config.host = text("host");
+    if (config.host.empty()) {
+      return absl::InvalidArgumentError("--host must not be empty");
+    }
+    config.cids_dir = text("cids-dir");
+    if (config.cids_dir.empty()) {
+      return absl::InvalidArgumentError("--cids-dir must not be empty");
+    }
+    for (const char* flag : {"max-body", "max-memory"}) {
+      absl::StatusOr<uint64_t> size = ParseByteSize(text(flag));
+      if (!size.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", flag, ": ", size.status().message()));
+      }
+      (absl::string_view(flag) == "max-body" ? config.max_body_bytes
+                                             : config.max_memory_bytes) = *size;
+    }
+    config.debug = result["debug"].as<bool>();
+    const bool in_memory = result["in-memory-db"].as<bool>();
+    const bool env_set = database_url_env && !database_url_env->empty();
+    config.database_url = env_set ? *database_url_env : kDefaultDatabaseUrl;
+    if (in_memory) {
+      config.mode = StoreMode::kMemory;
+      config.memory_overrides_database_url = env_set;
+      return out;
+    }
+    absl::StatusOr<std::string> path = DatabasePathFromUrl(config.database_url);
+    if (!path.ok()) return path.status();
+    config.mode = StoreMode::kDisk;
+    config.database_path = *std::move(path);
+    return out;
+  } catch (const std::exception& e) {
+    // cxxopts reports unknown flags and missing values by exception; turn
+    // them into the one-line message the caller prints.
+    return absl::InvalidArgumentError(
+        absl::StrCat(e.what(), " (see viewer --help)"));
+  }
+}
+
+}  // namespace viewer
