@@ -1,0 +1,120 @@
+#include "http/internal/app.h"
+
+#include <iostream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "app/page_views.h"
+#include "engine/mutex.h"
+#include "engine/status_macros.h"
+
+namespace viewer::http_internal {
+namespace {
+
+Mutex stdout_mutex;
+
+}  // namespace
+
+App::App(ViewerOptions options)
+    : options_(std::move(options)),
+      cids_(options_.cids),
+      started_at_(options_.clock->Now()) {
+  AddMiscRoutes(*this, router_);
+  AddEntityRoutes(*this, router_);
+  AddCidRoutes(*this, router_);
+}
+
+absl::StatusOr<std::unique_ptr<Transaction>> App::Read() const {
+  return options_.store->Begin(TransactionMode::kReadOnly);
+}
+
+absl::Status App::Write(
+    const std::function<absl::Status(Transaction&)>& body) const {
+  VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn,
+                          options_.store->Begin(TransactionMode::kReadWrite));
+  VIEWER_RETURN_IF_ERROR(body(*txn));
+  return txn->Commit();
+}
+
+void App::Log(absl::string_view line) const {
+  if (options_.log) {
+    options_.log(line);
+    return;
+  }
+  MutexLock lock(&stdout_mutex);
+  std::cout << line << std::endl;
+}
+
+void App::LogFolderProblems() const {
+  if (options_.cids == nullptr) return;
+  for (const CidDirectory::Problem& p : options_.cids->DrainProblems()) {
+    Log(absl::StrCat("warning: cids folder: ", absl::CHexEscape(p.name),
+                     " is not served: ", p.reason));
+  }
+}
+
+void App::Handle(Ctx& ctx) {
+  const std::string& method = ctx.req.method;
+  Router::Match match = router_.Find(method, ctx.req.path);
+  switch (match.kind) {
+    case Router::Match::kFound: {
+      const Route& route = *match.route;
+      ctx.args = std::move(match.args);
+      if (match.json || (route.flags & kJsonOnly)) ctx.json = true;
+      ctx.page_view = (route.flags & kPageView) && !ctx.json;
+      route.handler(ctx);
+      break;
+    }
+    case Router::Match::kWrongMethod:
+      ctx.res.set_header("Allow", match.allow);
+      if (method == "OPTIONS") {
+        ctx.NoContent();
+      } else {
+        ctx.Error(405, absl::StrCat(method, " is not allowed on this path; "
+                                            "allowed: ",
+                                    match.allow));
+      }
+      break;
+    case Router::Match::kNone:
+      Fallback(ctx);
+      break;
+  }
+  if (ctx.page_view && method == "GET" && ctx.res.status == 200) {
+    RecordPageView(ctx);
+  }
+}
+
+void App::Fallback(Ctx& ctx) {
+  if (TryAlias(*this, ctx) || TryServer(*this, ctx) || TryCid(*this, ctx)) {
+    return;
+  }
+  if (ctx.req.method == "OPTIONS") {
+    ctx.res.set_header("Allow", "GET, HEAD, POST");
+    ctx.NoContent();
+    return;
+  }
+  ctx.Error(404, absl::StrCat("nothing at ", ctx.req.path,
+                              ": no page, alias, enabled server or CID has "
+                              "that name"));
+}
+
+void App::RecordPageView(const Ctx& ctx) const {
+  PageViewInput view;
+  view.path = ctx.req.path;
+  view.method = ctx.req.method;
+  if (ctx.req.has_header("User-Agent")) {
+    view.user_agent = ctx.req.get_header_value("User-Agent");
+  }
+  if (!ctx.req.remote_addr.empty()) view.ip_address = ctx.req.remote_addr;
+  absl::Status status = Write([&](Transaction& txn) {
+    return SavePageView(txn, view).status();
+  });
+  if (!status.ok()) {
+    // The page was served; losing its history entry is not the client's
+    // problem, but it is worth a line in the log.
+    Log(absl::StrCat("warning: page view of ", absl::CHexEscape(view.path),
+                     " not recorded: ", status.ToString()));
+  }
+}
+
+}  // namespace viewer::http_internal

@@ -1,0 +1,84 @@
+// App: the application behind ViewerServer: the routes, the fallback chain
+// (alias, server, CID, 404) and the helpers handlers share. Independent of
+// sockets: ViewerServer turns each httplib request into a Ctx and calls
+// Handle.
+//
+//   App app(options);
+//   Ctx ctx(request, response, options.memory_mode);
+//   app.Handle(ctx);
+//
+// Handlers are thin: parse the request, call app/ in one transaction,
+// render. A handler that fails returns before Commit, so the transaction
+// rolls back and nothing it wrote remains.
+//
+// Thread safety: after construction, Handle may be called from many
+// threads at once; App keeps no per-request state.
+#ifndef VIEWER_HTTP_INTERNAL_APP_H_
+#define VIEWER_HTTP_INTERNAL_APP_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "app/cid_store.h"
+#include "engine/store.h"
+#include "http/internal/context.h"
+#include "http/internal/router.h"
+#include "http/server.h"
+
+namespace viewer::http_internal {
+
+class App {
+ public:
+  explicit App(ViewerOptions options);
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Answers one request: a fixed route, 405 for a fixed path with another
+  // method, else the fallback chain. Records a page view afterwards when
+  // the answer was a 200 page or CID to a GET.
+  void Handle(Ctx& ctx);
+
+  const ViewerOptions& options() const { return options_; }
+  Store& store() const { return *options_.store; }
+  Clock& clock() const { return *options_.clock; }
+  const CidRepository& cids() const { return cids_; }
+  Timestamp started_at() const { return started_at_; }
+
+  // A read-only transaction (a snapshot of everything committed).
+  absl::StatusOr<std::unique_ptr<Transaction>> Read() const;
+  // Runs `body` in a read-write transaction and commits when it returns
+  // OK; otherwise the transaction rolls back and its status is returned.
+  absl::Status Write(const std::function<absl::Status(Transaction&)>& body) const;
+
+  // Writes one log line (when request logging is on, or always for
+  // warnings such as a bad file found in the cids folder).
+  void Log(absl::string_view line) const;
+  // Logs the cids folder's newly found bad files, if any.
+  void LogFolderProblems() const;
+
+ private:
+  void Fallback(Ctx& ctx);
+  void RecordPageView(const Ctx& ctx) const;
+
+  const ViewerOptions options_;
+  const CidRepository cids_;
+  const Timestamp started_at_;
+  Router router_;
+};
+
+// Route tables, one per file.
+void AddEntityRoutes(App& app, Router& router);
+void AddCidRoutes(App& app, Router& router);
+void AddMiscRoutes(App& app, Router& router);
+
+// Fallback steps; each answers and returns true when it applies.
+bool TryAlias(const App& app, Ctx& ctx);
+bool TryServer(const App& app, Ctx& ctx);
+bool TryCid(const App& app, Ctx& ctx);
+
+}  // namespace viewer::http_internal
+
+#endif  // VIEWER_HTTP_INTERNAL_APP_H_

@@ -1,0 +1,81 @@
+#include "http/internal/context.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "http/render.h"
+#include "http/status_map.h"
+
+namespace viewer::http_internal {
+namespace {
+
+std::optional<std::string> First(const httplib::Params& params,
+                                 const std::string& key) {
+  auto it = params.find(key);
+  if (it == params.end()) return std::nullopt;
+  return it->second;
+}
+
+bool NamesJson(const std::string& header) {
+  return absl::StrContains(absl::AsciiStrToLower(header), "application/json");
+}
+
+}  // namespace
+
+bool WantsJson(const httplib::Request& req) {
+  return absl::EndsWith(req.path, ".json") ||
+         NamesJson(req.get_header_value("Accept")) ||
+         NamesJson(req.get_header_value("Content-Type"));
+}
+
+std::optional<std::string> Ctx::Form(const std::string& key) const {
+  return First(body.form, key);
+}
+
+std::optional<std::string> Ctx::Query(const std::string& key) const {
+  return First(req.params, key);
+}
+
+void Ctx::Json(int status, const nlohmann::json& value) {
+  res.status = status;
+  res.set_content(DumpJson(value), "application/json");
+}
+
+void Ctx::Page(absl::string_view title, absl::string_view body_html,
+               absl::string_view active, int status) {
+  res.status = status;
+  res.set_content(
+      RenderPage(PageChrome{.memory_mode = memory_mode, .active = active},
+                 title, body_html),
+      "text/html; charset=utf-8");
+}
+
+void Ctx::Error(int status, absl::string_view message) {
+  if (json) {
+    Json(status, {{"error", std::string(message)}});
+    return;
+  }
+  res.status = status;
+  res.set_content(RenderErrorPage(PageChrome{.memory_mode = memory_mode},
+                                  status, message),
+                  "text/html; charset=utf-8");
+}
+
+void Ctx::Fail(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kUnavailable) {
+    res.set_header("Retry-After", "1");
+  }
+  Error(HttpStatusFor(status), status.message());
+}
+
+void Ctx::Redirect(int status, const std::string& location) {
+  res.status = status;
+  res.set_header("Location", location);
+  res.body.clear();
+}
+
+void Ctx::NoContent() {
+  res.status = 204;
+  res.body.clear();
+}
+
+}  // namespace viewer::http_internal

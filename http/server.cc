@@ -1,0 +1,276 @@
+#include "http/server.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "httplib.h"
+#include "http/internal/app.h"
+#include "http/internal/context.h"
+#include "http/render.h"
+#include "http/status_map.h"
+
+namespace viewer {
+
+using http_internal::App;
+using http_internal::Ctx;
+using http_internal::RequestBody;
+
+namespace {
+
+// SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would
+// let a second viewer bind the same port instead of failing.
+void SocketOptions(int sock) {
+  int yes = 1;
+  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
+
+int ThreadCount(int requested) {
+  if (requested > 0) return requested;
+  return static_cast<int>(std::max(8u, std::thread::hardware_concurrency()));
+}
+
+// Reads the body through httplib's content reader: multipart parts into
+// files/form, anything else into bytes (and form, when urlencoded). False
+// when reading failed; httplib has then set the status (413, 400).
+bool ReadBody(const httplib::Request& req,
+              const httplib::ContentReader& reader, RequestBody& body) {
+  if (req.is_multipart_form_data()) {
+    httplib::MultipartFormData current;
+    std::vector<httplib::MultipartFormData> parts;
+    bool ok = reader(
+        [&](const httplib::MultipartFormData& header) {
+          parts.push_back(header);
+          return true;
+        },
+        [&](const char* data, size_t length) {
+          if (!parts.empty()) parts.back().content.append(data, length);
+          return true;
+        });
+    if (!ok) return false;
+    for (httplib::MultipartFormData& part : parts) {
+      if (part.filename.empty()) {
+        body.form.emplace(part.name, std::move(part.content));
+      } else {
+        body.files.emplace(part.name, std::move(part));
+      }
+    }
+    return true;
+  }
+  if (!reader([&](const char* data, size_t length) {
+        body.bytes.append(data, length);
+        return true;
+      })) {
+    return false;
+  }
+  if (req.get_header_value("Content-Type")
+          .rfind("application/x-www-form-urlencoded", 0) == 0) {
+    httplib::detail::parse_query_text(body.bytes, body.form);
+  }
+  return true;
+}
+
+std::string DefaultErrorMessage(int status, uint64_t max_body) {
+  switch (status) {
+    case 400: return "the request could not be parsed";
+    case 404: return "no such page";
+    case 413: return absl::StrCat("the request body is over the limit of ",
+                                  max_body, " bytes");
+    case 414: return "the request path is too long";
+    case 431: return "the request headers are too large";
+    default: return std::string(HttpReason(status));
+  }
+}
+
+}  // namespace
+
+class ViewerServer::Impl {
+ public:
+  explicit Impl(ViewerOptions options) : app_(std::move(options)) {
+    const ViewerOptions& o = app_.options();
+    server_.set_tcp_nodelay(true);
+    server_.set_socket_options(SocketOptions);
+    server_.set_payload_max_length(o.max_body_bytes);
+    server_.set_keep_alive_max_count(1000);
+    server_.set_keep_alive_timeout(2);
+    const int threads = ThreadCount(o.threads);
+    server_.new_task_queue = [threads] {
+      return new httplib::ThreadPool(static_cast<size_t>(threads));
+    };
+    server_.set_pre_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) {
+          return PreRoute(req, res);
+        });
+    auto plain = [this](const httplib::Request& req, httplib::Response& res) {
+      Serve(req, res, nullptr);
+    };
+    auto with_body = [this](const httplib::Request& req,
+                            httplib::Response& res,
+                            const httplib::ContentReader& reader) {
+      Serve(req, res, &reader);
+    };
+    server_.Get(".*", plain);
+    server_.Options(".*", plain);
+    server_.Post(".*", with_body);
+    server_.Put(".*", with_body);
+    server_.Patch(".*", with_body);
+    server_.Delete(".*", with_body);
+    server_.Post(".*", plain);
+    server_.Put(".*", plain);
+    server_.Patch(".*", plain);
+    server_.Delete(".*", plain);
+    server_.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request& req, httplib::Response& res) {
+          // Answers viewer wrote itself already say what went wrong.
+          if (!res.body.empty()) {
+            return httplib::Server::HandlerResponse::Unhandled;
+          }
+          Ctx ctx(req, res, app_.options().memory_mode);
+          ctx.json = http_internal::WantsJson(req);
+          ctx.Error(res.status, DefaultErrorMessage(
+                                    res.status, app_.options().max_body_bytes));
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    server_.set_exception_handler([this](const httplib::Request& req,
+                                         httplib::Response& res,
+                                         std::exception_ptr ep) {
+      std::string what = "unknown exception";
+      try {
+        if (ep) std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      app_.Log(absl::StrCat("error: ", req.method, " ",
+                            absl::CHexEscape(req.path), ": ", what));
+      Ctx ctx(req, res, app_.options().memory_mode);
+      ctx.json = http_internal::WantsJson(req);
+      ctx.Error(500, "internal error; see the server log");
+    });
+  }
+
+  absl::Status Bind(const std::string& host, int port) {
+    errno = 0;
+    int bound = port == 0 ? server_.bind_to_any_port(host)
+                          : (server_.bind_to_port(host, port) ? port : -1);
+    if (bound <= 0) {
+      std::string why = errno != 0 ? std::strerror(errno)
+                                   : "the address is not available";
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", host, ":", port, ": ", why));
+    }
+    host_ = host;
+    port_ = bound;
+    return absl::OkStatus();
+  }
+
+  absl::Status Run() {
+    if (port_ == 0) return absl::FailedPreconditionError("Bind first");
+    if (!server_.listen_after_bind()) {
+      return absl::InternalError("the server stopped listening unexpectedly");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Start() {
+    if (port_ == 0) return absl::FailedPreconditionError("Bind first");
+    thread_ = std::thread([this] {
+      server_.listen_after_bind();
+      listen_returned_ = true;
+    });
+    while (!server_.is_running() && !listen_returned_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (listen_returned_) {
+      thread_.join();
+      return absl::InternalError("the server could not start listening");
+    }
+    return absl::OkStatus();
+  }
+
+  void Stop() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  int port() const { return port_; }
+  std::string url() const {
+    const bool v6 = host_.find(':') != std::string::npos;
+    return absl::StrCat("http://", v6 ? "[" : "", host_, v6 ? "]" : "", ":",
+                        port_);
+  }
+
+ private:
+  // Methods httplib would answer with a bare 400 get a proper 405.
+  httplib::Server::HandlerResponse PreRoute(const httplib::Request& req,
+                                            httplib::Response& res) {
+    static constexpr absl::string_view kKnown[] = {
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    for (absl::string_view m : kKnown) {
+      if (req.method == m) return httplib::Server::HandlerResponse::Unhandled;
+    }
+    Ctx ctx(req, res, app_.options().memory_mode);
+    ctx.json = http_internal::WantsJson(req);
+    res.set_header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+    ctx.Error(405, absl::StrCat(req.method, " is not a method viewer serves"));
+    return httplib::Server::HandlerResponse::Handled;
+  }
+
+  void Serve(const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader* reader) {
+    const absl::Time start = absl::Now();
+    Ctx ctx(req, res, app_.options().memory_mode);
+    ctx.json = http_internal::WantsJson(req);
+    // A request with neither Content-Length nor chunked encoding has no
+    // body (RFC 9112 6.3); httplib would instead wait for the connection
+    // to close.
+    const bool has_body =
+        req.has_header("Content-Length") ||
+        req.get_header_value("Transfer-Encoding").find("chunked") !=
+            std::string::npos;
+    if (reader != nullptr && has_body && !ReadBody(req, *reader, ctx.body)) {
+      // httplib set the status (413 or 400); the error handler words it.
+      if (res.status < 400) res.status = 400;
+      return;
+    }
+    app_.Handle(ctx);
+    if (app_.options().log_requests) {
+      app_.Log(absl::StrCat(req.method, " ", absl::CHexEscape(req.path), " ",
+                            res.status, " ",
+                            absl::ToDoubleMilliseconds(absl::Now() - start),
+                            "ms"));
+    }
+  }
+
+  App app_;
+  httplib::Server server_;
+  std::thread thread_;
+  std::atomic<bool> listen_returned_{false};
+  std::string host_;
+  int port_ = 0;
+};
+
+ViewerServer::ViewerServer(ViewerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+ViewerServer::~ViewerServer() { impl_->Stop(); }
+
+absl::Status ViewerServer::Bind(const std::string& host, int port) {
+  return impl_->Bind(host, port);
+}
+int ViewerServer::port() const { return impl_->port(); }
+std::string ViewerServer::url() const { return impl_->url(); }
+absl::Status ViewerServer::Run() { return impl_->Run(); }
+absl::Status ViewerServer::Start() { return impl_->Start(); }
+void ViewerServer::Stop() { impl_->Stop(); }
+
+}  // namespace viewer

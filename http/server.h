@@ -1,0 +1,95 @@
+// ViewerServer: the whole viewer web application around a given store,
+// clock and cids/ folder, ready to listen. main() builds one from the
+// command line; tests, benchmarks and the equivalence session build one
+// around any Store (memory or SQLite) with a ManualClock.
+//
+//   ManualClock clock;
+//   std::unique_ptr<MemoryStore> store = ...;
+//   ViewerServer server({.store = store.get(), .clock = &clock,
+//                        .memory_mode = true});
+//   if (absl::Status s = server.Bind("127.0.0.1", 0); !s.ok()) ...
+//   server.Start();                 // serves from a background thread
+//   Get(absl::StrCat(server.url(), "/servers.json"));
+//   server.Stop();                  // in-flight requests finish first
+//
+// Or, in main(): Bind, then Run() in the calling thread, with Stop()
+// called from a signal-watching thread.
+//
+// The routes are listed in http/README.md-style comments at the top of
+// routes_*.cc; every failure a client can cause is a 4xx, and a request
+// that fails changes nothing stored (each request writes in one
+// transaction, committed only on success).
+//
+// Thread safety: Bind, Start and Run from one thread, before Stop. Stop may
+// be called from any thread, any number of times. Requests are served by a
+// pool of worker threads; the store, clock and folder must be safe to use
+// from all of them (every Store and Clock in this project is).
+#ifndef VIEWER_HTTP_SERVER_H_
+#define VIEWER_HTTP_SERVER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "app/cid_directory.h"
+#include "engine/clock.h"
+#include "engine/store.h"
+
+namespace viewer {
+
+struct ViewerOptions {
+  // The store holding the nine tables (app/schemas.h); not owned, must
+  // outlive the server. Required.
+  Store* store = nullptr;
+  // Where "now" comes from (uptime; the store has its own); not owned.
+  Clock* clock = SystemClock::Get();
+  // The read-only cids/ folder; not owned; null when there is none.
+  CidDirectory* cids = nullptr;
+  // Memory mode: a banner on every page, "memory" in /status.json.
+  bool memory_mode = false;
+  // Largest request body accepted; larger ones get 413.
+  uint64_t max_body_bytes = uint64_t{64} << 20;
+  // Worker threads; 0: one per CPU, at least 8.
+  int threads = 0;
+  // Log one line per request (method, path, status, milliseconds).
+  bool log_requests = false;
+  // Where log lines go (without a newline); null: standard output.
+  std::function<void(absl::string_view line)> log;
+};
+
+class ViewerServer {
+ public:
+  explicit ViewerServer(ViewerOptions options);
+  ~ViewerServer();  // Stops and waits.
+  ViewerServer(const ViewerServer&) = delete;
+  ViewerServer& operator=(const ViewerServer&) = delete;
+
+  // Binds the listening socket; port 0 picks a free port (see port()).
+  // kUnavailable "cannot listen on 127.0.0.1:5000: Address already in use"
+  // (or the other reason) when the address cannot be bound.
+  absl::Status Bind(const std::string& host, int port);
+  // The bound port; 0 before Bind.
+  int port() const;
+  // "http://127.0.0.1:5000".
+  std::string url() const;
+
+  // Serves in the calling thread until Stop(). Requires Bind.
+  absl::Status Run();
+  // Serves from a background thread; returns once connections are
+  // accepted. Requires Bind.
+  absl::Status Start();
+  // Stops accepting, lets requests in progress finish, and (after Start)
+  // joins the background thread.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace viewer
+
+#endif  // VIEWER_HTTP_SERVER_H_
