@@ -60,7 +60,7 @@ void MemoryStore::ReleaseWriter() {
       }
       gc_wanted_ = false;
     }
-    CollectGarbage();
+    CollectGarbage(Horizon());
   }
 }
 
@@ -88,26 +88,28 @@ uint64_t MemoryStore::LastCommitted() const {
   return last_committed_;
 }
 
-uint64_t MemoryStore::Publish(uint64_t ts) {
-  MutexLock lock(&snap_mu_);
-  last_committed_ = ts;
-  return ts;
-}
-
-void MemoryStore::AddGarbage(std::vector<Garbage> garbage) {
-  if (garbage.empty()) return;
-  MutexLock lock(&gc_mu_);
-  for (Garbage& g : garbage) garbage_.push_back(g);
-}
-
-void MemoryStore::CollectGarbage() {
+void MemoryStore::Publish(uint64_t ts, std::vector<Garbage> ended) {
   uint64_t horizon;
   {
     MutexLock lock(&snap_mu_);
-    horizon = snapshots_.empty()
-                  ? last_committed_
-                  : std::min(last_committed_, snapshots_.begin()->first);
+    last_committed_ = ts;
+    horizon = snapshots_.empty() ? ts : snapshots_.begin()->first;
   }
+  if (!ended.empty()) {
+    MutexLock lock(&gc_mu_);
+    for (Garbage& g : ended) garbage_.push_back(g);
+  }
+  CollectGarbage(horizon);
+}
+
+uint64_t MemoryStore::Horizon() const {
+  MutexLock lock(&snap_mu_);
+  return snapshots_.empty()
+             ? last_committed_
+             : std::min(last_committed_, snapshots_.begin()->first);
+}
+
+void MemoryStore::CollectGarbage(uint64_t horizon) {
   std::vector<Garbage> ready;
   {
     MutexLock lock(&gc_mu_);
@@ -132,7 +134,7 @@ void MemoryStore::TryCollectGarbage() {
     }
     writer_active_ = true;
   }
-  CollectGarbage();
+  CollectGarbage(Horizon());
   ReleaseWriter();
 }
 

@@ -87,13 +87,14 @@ class MemoryStore final : public Store {
   void CloseSnapshot(uint64_t ts);
   // The writer's view: everything committed so far.
   uint64_t LastCommitted() const;
-  // Stamps the writer's undo log with the next timestamp and publishes it.
-  // Called by the writer; `ended` receives the (table, id) of each version
-  // it ended, for reclamation.
-  uint64_t Publish(uint64_t ts);
-  void AddGarbage(std::vector<Garbage> garbage);
-  // Frees versions no open or future snapshot can see. Writer only.
-  void CollectGarbage();
+  // Makes commit `ts` visible to snapshots that begin from now on, queues
+  // the versions it ended for reclamation and frees what no snapshot can
+  // see any more. Called by the writer.
+  void Publish(uint64_t ts, std::vector<Garbage> ended);
+  // Frees queued versions ended at or before `horizon`. Holds the slot.
+  void CollectGarbage(uint64_t horizon);
+  // The oldest commit a present or future snapshot can read.
+  uint64_t Horizon() const;
   void ReleaseWriter();
   void TryCollectGarbage();
 

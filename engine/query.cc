@@ -110,7 +110,7 @@ bool MatchesAll(const std::vector<BoundFilter>& filters,
   return true;
 }
 
-bool RowBefore(const std::vector<BoundOrder>& order,
+bool RowBefore(absl::Span<const BoundOrder> order,
                const std::vector<Value>& a, const std::vector<Value>& b) {
   for (const BoundOrder& o : order) {
     const Value& x = a[o.column];

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "engine/schema.h"
 #include "engine/value.h"
 
@@ -125,7 +126,7 @@ bool Matches(const BoundFilter& f, const Value& v);
 bool MatchesAll(const std::vector<BoundFilter>& filters,
                 const std::vector<Value>& row);
 // Orders rows as the contract says: by `order`, then id ascending.
-bool RowBefore(const std::vector<BoundOrder>& order,
+bool RowBefore(absl::Span<const BoundOrder> order,
                const std::vector<Value>& a, const std::vector<Value>& b);
 
 }  // namespace viewer

@@ -54,20 +54,20 @@ class Value {
 
   Value() = default;  // NULL
   static Value Null() { return Value(); }
-  static Value Integer(int64_t v) { return Value(Rep(std::in_place_index<1>, v)); }
+  static Value Integer(int64_t v) { return Value(std::in_place_index<1>, v); }
   static Value Text(std::string v) {
-    return Value(Rep(std::in_place_index<2>, std::move(v)));
+    return Value(std::in_place_index<2>, std::move(v));
   }
   static Value Blob(std::string bytes) {
-    return Value(Rep(std::in_place_index<3>,
-                     std::make_shared<const std::string>(std::move(bytes))));
+    return Value(std::in_place_index<3>,
+                 std::make_shared<const std::string>(std::move(bytes)));
   }
   // Shares `bytes`; it must not be null.
   static Value Blob(BlobRef bytes) {
-    return Value(Rep(std::in_place_index<3>, std::move(bytes)));
+    return Value(std::in_place_index<3>, std::move(bytes));
   }
-  static Value Boolean(bool v) { return Value(Rep(std::in_place_index<4>, v)); }
-  static Value Time(Timestamp v) { return Value(Rep(std::in_place_index<5>, v)); }
+  static Value Boolean(bool v) { return Value(std::in_place_index<4>, v); }
+  static Value Time(Timestamp v) { return Value(std::in_place_index<5>, v); }
 
   ValueKind kind() const { return static_cast<ValueKind>(rep_.index()); }
   bool is_null() const { return rep_.index() == 0; }
@@ -98,7 +98,11 @@ class Value {
  private:
   using Rep = std::variant<std::monostate, int64_t, std::string, BlobRef,
                            bool, Timestamp>;
-  explicit Value(Rep rep) : rep_(std::move(rep)) {}
+  // Builds the alternative in place (constructing a Rep and moving it in
+  // trips GCC 12's -Wmaybe-uninitialized under the address sanitizer).
+  template <size_t I, typename... Args>
+  explicit Value(std::in_place_index_t<I> i, Args&&... args)
+      : rep_(i, std::forward<Args>(args)...) {}
   Rep rep_;
 };
 

@@ -21,6 +21,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
+#include "engine/internal/version.h"
 #include "engine/value.h"
 
 namespace viewer::internal {
@@ -65,7 +66,12 @@ struct ValueEq {
 class ColumnIndex {
  public:
   using Ordered = absl::btree_set<IndexEntry, IndexEntryLess>;
-  using Ids = absl::InlinedVector<int64_t, 1>;
+  // Rows holding one key, by id ascending.
+  struct RowRef {
+    int64_t id;
+    const Chain* chain;
+  };
+  using Ids = absl::InlinedVector<RowRef, 1>;
 
   explicit ColumnIndex(bool unique) {
     if (unique) by_key_ = std::make_unique<ByKey>();
@@ -77,12 +83,16 @@ class ColumnIndex {
   bool Contains(const Value& key, int64_t id) const {
     return ordered_.contains(IndexEntry{key, id});
   }
-  // Adds (key, id); false if it was there.
-  bool Insert(const Value& key, int64_t id) {
+  // Adds (key, id) for the row whose versions are `chain`; false if it was
+  // there.
+  bool Insert(const Value& key, int64_t id, const Chain* chain) {
     if (!ordered_.insert(IndexEntry{key, id}).second) return false;
     if (by_key_ && !key.is_null()) {
       Ids& ids = (*by_key_)[key];
-      ids.insert(std::upper_bound(ids.begin(), ids.end(), id), id);
+      auto at = std::upper_bound(
+          ids.begin(), ids.end(), id,
+          [](int64_t x, const RowRef& r) { return x < r.id; });
+      ids.insert(at, RowRef{id, chain});
     }
     return true;
   }
@@ -92,12 +102,13 @@ class ColumnIndex {
     if (by_key_ && !key.is_null()) {
       auto it = by_key_->find(key);
       Ids& ids = it->second;
-      ids.erase(std::find(ids.begin(), ids.end(), id));
+      ids.erase(std::find_if(ids.begin(), ids.end(),
+                             [&](const RowRef& r) { return r.id == id; }));
       if (ids.empty()) by_key_->erase(it);
     }
     return true;
   }
-  // The ids holding `key` (ascending), from the hash map. Requires hashed()
+  // The rows holding `key` (by id), from the hash map. Requires hashed()
   // and a non-NULL key. Valid until the next change to the index.
   const Ids* IdsWithKey(const Value& key) const {
     auto it = by_key_->find(key);

@@ -208,7 +208,9 @@ absl::Status MemoryTransaction::DoCommit() {
     // Stamp every pending mark with the next timestamp while holding the
     // latches of the tables touched, then publish the timestamp: a reader
     // sees the whole commit or none of it.
-    const uint64_t ts = store_->LastCommitted() + 1;
+    // The writer's view is the last commit: no other commit can happen
+    // while it holds the write slot.
+    const uint64_t ts = view_.read_ts + 1;
     std::vector<bool> touched(store_->tables_.size(), false);
     for (const UndoEntry& e : undo_) touched[e.table] = true;
     std::vector<MemoryStore::Garbage> garbage;
@@ -225,10 +227,8 @@ absl::Status MemoryTransaction::DoCommit() {
         }
       }
     }
-    store_->Publish(ts);
     undo_.clear();
-    store_->AddGarbage(std::move(garbage));
-    store_->CollectGarbage();
+    store_->Publish(ts, std::move(garbage));
   }
   Finish();
   return absl::OkStatus();

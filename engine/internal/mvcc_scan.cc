@@ -2,6 +2,8 @@
 // order fits, else the primary map) and running it under a shared latch.
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
+
 #include "engine/internal/mvcc_table.h"
 
 namespace viewer::internal {
@@ -70,8 +72,10 @@ bool AboveLo(const Value& key, const KeyRange& r) {
 
 // The order without redundant tail: columns after id cannot matter, and a
 // final "id ASC" is the implicit tie-breaker.
-std::vector<BoundOrder> Normalize(const std::vector<BoundOrder>& order) {
-  std::vector<BoundOrder> out;
+using OrderList = absl::InlinedVector<BoundOrder, 2>;
+
+OrderList Normalize(const std::vector<BoundOrder>& order) {
+  OrderList out;
   for (const BoundOrder& o : order) {
     out.push_back(o);
     if (o.column == 0) break;
@@ -87,12 +91,13 @@ std::vector<BoundOrder> Normalize(const std::vector<BoundOrder>& order) {
 struct MvccTable::Plan {
   enum Kind { kEmpty, kIds, kPrimary, kIndex };
   Kind kind = kPrimary;
-  std::vector<int64_t> ids;      // kIds, ascending
+  // Small inline vectors: a point lookup plans without allocating.
+  absl::InlinedVector<int64_t, 2> ids;  // kIds, ascending
   size_t column = 0;             // kIndex
-  std::vector<KeyRange> ranges;  // kPrimary (one) and kIndex, ascending
+  absl::InlinedVector<KeyRange, 1> ranges;  // kPrimary (one), kIndex
   bool descending = false;
   bool ordered = false;  // rows come out in the query's order
-  std::vector<BoundOrder> order;
+  OrderList order;
 };
 
 MvccTable::Plan MvccTable::MakePlan(const BoundQuery& q) const {
@@ -139,7 +144,7 @@ MvccTable::Plan MvccTable::MakePlan(const BoundQuery& q) const {
   }
 
   if (point != nullptr) {
-    std::vector<Value> keys;
+    absl::InlinedVector<Value, 1> keys;
     if (point->op == Op::kEq) keys.push_back(point->value);
     if (point->op == Op::kIsNull) keys.push_back(Value::Null());
     if (point->op == Op::kIn) {
@@ -198,23 +203,13 @@ MvccTable::Plan MvccTable::MakePlan(const BoundQuery& q) const {
 
 const Version* MvccTable::VisibleLocked(int64_t id, ReadView view) const {
   auto it = rows_.find(id);
-  if (it == rows_.end()) return nullptr;
-  for (const Version* v = it->second.get(); v; v = v->older.get()) {
-    if (v->VisibleTo(view)) return v;
-  }
-  return nullptr;
+  return it == rows_.end() ? nullptr : it->second->VisibleTo(view);
 }
 
 void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
                         ReadView view, RowFn fn) const {
   auto emit = [&](const Version* v) {
     return v == nullptr || !MatchesAll(where, v->values) || fn(v->values);
-  };
-  auto chain_visible = [&](const Version* head) -> const Version* {
-    for (const Version* v = head; v; v = v->older.get()) {
-      if (v->VisibleTo(view)) return v;
-    }
-    return nullptr;
   };
 
   switch (plan.kind) {
@@ -254,11 +249,11 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
       if (plan.descending) {
         for (auto it = last; it != first;) {
           --it;
-          if (!emit(chain_visible(it->second.get()))) return;
+          if (!emit(it->second->VisibleTo(view))) return;
         }
       } else {
         for (auto it = first; it != last; ++it) {
-          if (!emit(chain_visible(it->second.get()))) return;
+          if (!emit(it->second->VisibleTo(view))) return;
         }
       }
       return;
@@ -271,12 +266,14 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
   const ColumnIndex::Ordered& index = column_index.ordered();
   // An index entry may be stale (an older version's key): the row counts
   // only where its visible version holds that key.
-  auto visit = [&](int64_t id, const Value& key) {
-    const Version* v = VisibleLocked(id, view);
+  auto visit_version = [&](const Version* v, const Value& key) {
     if (v == nullptr || CompareValues(v->values[plan.column], key) != 0) {
       return true;
     }
     return emit(v);
+  };
+  auto visit = [&](int64_t id, const Value& key) {
+    return visit_version(VisibleLocked(id, view), key);
   };
   auto range_begin = [&](const KeyRange& r) {
     if (!r.lo) return index.begin();
@@ -300,8 +297,8 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
   auto visit_point = [&](const Value& key) {
     const ColumnIndex::Ids* ids = column_index.IdsWithKey(key);
     if (ids == nullptr) return true;
-    for (int64_t id : *ids) {
-      if (!visit(id, key)) return false;
+    for (const ColumnIndex::RowRef& ref : *ids) {
+      if (!visit_version(ref.chain->VisibleTo(view), key)) return false;
     }
     return true;
   };
@@ -360,6 +357,7 @@ std::optional<std::vector<Value>> MvccTable::Get(int64_t id,
 
 std::vector<Row> MvccTable::Select(const BoundQuery& q, ReadView view) const {
   std::vector<Row> rows;
+  if (q.limit && *q.limit <= 4) rows.reserve(*q.limit);
   ReaderMutexLock lock(&latch_);
   Plan plan = MakePlan(q);
   if (plan.ordered) {
@@ -410,13 +408,8 @@ void MvccTable::ForEachMatch(const std::vector<BoundFilter>& where,
 int64_t MvccTable::CountVisible(ReadView view) const {
   ReaderMutexLock lock(&latch_);
   int64_t n = 0;
-  for (const auto& [id, head] : rows_) {
-    for (const Version* v = head.get(); v; v = v->older.get()) {
-      if (v->VisibleTo(view)) {
-        ++n;
-        break;
-      }
-    }
+  for (const auto& [id, chain] : rows_) {
+    if (chain->VisibleTo(view) != nullptr) ++n;
   }
   return n;
 }
@@ -424,8 +417,8 @@ int64_t MvccTable::CountVisible(ReadView view) const {
 int64_t MvccTable::VersionCount() const {
   ReaderMutexLock lock(&latch_);
   int64_t n = 0;
-  for (const auto& [id, head] : rows_) {
-    for (const Version* v = head.get(); v; v = v->older.get()) ++n;
+  for (const auto& [id, chain] : rows_) {
+    for (const Version* v = chain->head.get(); v; v = v->older.get()) ++n;
   }
   return n;
 }

@@ -59,10 +59,10 @@ void MvccTable::Charge(int64_t delta) {
   budget_->used.fetch_add(delta, std::memory_order_relaxed);
 }
 
-void MvccTable::AddIndexEntries(const Version& v) {
+void MvccTable::AddIndexEntries(const Version& v, const Chain* chain) {
   const int64_t id = v.values[0].integer();
   for (size_t c : indexed_columns_) {
-    if (indexes_[c]->Insert(v.values[c], id)) {
+    if (indexes_[c]->Insert(v.values[c], id, chain)) {
       Charge(IndexEntryCharge(c, v.values[c]));
     }
   }
@@ -82,32 +82,36 @@ void MvccTable::DropIndexEntries(const Version& gone, const Version* chain) {
   }
 }
 
-int64_t MvccTable::NextId(ReadView view) const {
-  ReaderMutexLock lock(&latch_);
+int64_t MvccTable::NextId(ReadView view) const
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // Writer only: the writer is the only thread that mutates, so its reads
+  // need no latch against readers (who only read).
   for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
-    for (const Version* v = it->second.get(); v; v = v->older.get()) {
-      if (v->VisibleTo(view)) return it->first + 1;
-    }
+    if (it->second->VisibleTo(view) != nullptr) return it->first + 1;
   }
   return 1;
 }
 
-Version* MvccTable::WriterVisible(int64_t id, ReadView view) const {
-  ReaderMutexLock lock(&latch_);
+Version* MvccTable::WriterVisible(int64_t id, ReadView view) const
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // Writer only: the writer is the only thread that mutates, so its reads
+  // need no latch against readers (who only read).
   return const_cast<Version*>(VisibleLocked(id, view));
 }
 
 absl::Status MvccTable::CheckUnique(const std::vector<Value>& row,
-                                    ReadView view) const {
-  ReaderMutexLock lock(&latch_);
+                                    ReadView view) const
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // Writer only: the writer is the only thread that mutates, so its reads
+  // need no latch against readers (who only read).
   const int64_t self = row[0].integer();
   for (size_t c : indexed_columns_) {
     if (!schema_->column(c).unique || row[c].is_null()) continue;
     const ColumnIndex::Ids* ids = indexes_[c]->IdsWithKey(row[c]);
     if (ids == nullptr) continue;
-    for (int64_t id : *ids) {
-      if (id == self) continue;
-      const Version* other = VisibleLocked(id, view);
+    for (const ColumnIndex::RowRef& ref : *ids) {
+      if (ref.id == self) continue;
+      const Version* other = ref.chain->VisibleTo(view);
       if (other != nullptr && CompareValues(other->values[c], row[c]) == 0) {
         return UniqueViolation(*schema_, c);
       }
@@ -151,14 +155,15 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
   }
   if (predecessor != nullptr) predecessor->end = kPending;
   if (slot == rows_.end()) {
-    slot = rows_.emplace(id, nullptr).first;
+    slot = rows_.emplace(id, std::make_unique<Chain>()).first;
     Charge(kChainBytes);
   }
-  version->older = std::move(slot->second);
-  slot->second = std::move(version);
-  Version* head = slot->second.get();
+  Chain& chain = *slot->second;
+  version->older = std::move(chain.head);
+  chain.head = std::move(version);
+  Version* head = chain.head.get();
   Charge(head->charged_bytes);
-  AddIndexEntries(*head);
+  AddIndexEntries(*head, &chain);
   return head;
 }
 
@@ -175,13 +180,14 @@ void MvccTable::UndoEnd(Version* v) {
 void MvccTable::UndoPush(int64_t id, Version* v) {
   MutexLock lock(&latch_);
   auto it = rows_.find(id);
+  Chain& chain = *it->second;
   // Undo runs newest first, so `v` is the head of its chain.
-  std::unique_ptr<Version> gone = std::move(it->second);
+  std::unique_ptr<Version> gone = std::move(chain.head);
   (void)v;
-  it->second = std::move(gone->older);
-  DropIndexEntries(*gone, it->second.get());
+  chain.head = std::move(gone->older);
+  DropIndexEntries(*gone, chain.head.get());
   Charge(-gone->charged_bytes);
-  if (it->second == nullptr) {
+  if (chain.head == nullptr) {
     rows_.erase(it);
     Charge(-kChainBytes);
   }
@@ -191,8 +197,9 @@ void MvccTable::Prune(int64_t id, uint64_t horizon) {
   MutexLock lock(&latch_);
   auto it = rows_.find(id);
   if (it == rows_.end()) return;
+  Chain& chain = *it->second;
   Version* newer = nullptr;
-  Version* cur = it->second.get();
+  Version* cur = chain.head.get();
   // The first version ended at or before the horizon: it and everything
   // older are invisible to every view that can still be opened.
   while (cur != nullptr && !(cur->end <= horizon)) {
@@ -201,7 +208,7 @@ void MvccTable::Prune(int64_t id, uint64_t horizon) {
   }
   if (cur == nullptr) return;
   std::unique_ptr<Version> tail =
-      newer ? std::move(newer->older) : std::move(it->second);
+      newer ? std::move(newer->older) : std::move(chain.head);
   if (newer != nullptr && newer->shared_blobs != 0) {
     // The blobs `newer` shared with the freed version are now its own.
     int64_t moved = 0;
@@ -214,12 +221,12 @@ void MvccTable::Prune(int64_t id, uint64_t horizon) {
     newer->charged_bytes += moved;
     Charge(moved);
   }
-  const Version* remaining = it->second.get();
+  const Version* remaining = chain.head.get();
   for (const Version* g = tail.get(); g != nullptr; g = g->older.get()) {
     DropIndexEntries(*g, remaining);
     Charge(-g->charged_bytes);
   }
-  if (it->second == nullptr) {
+  if (chain.head == nullptr) {
     rows_.erase(it);
     Charge(-kChainBytes);
   }

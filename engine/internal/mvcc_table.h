@@ -4,11 +4,11 @@
 //
 // Thread safety: reads (Get, ForEach*, CountVisible) may run on any number
 // of threads at once; each holds `latch_` shared for the duration of the
-// call. Mutations (Push, Replace, End, Undo*, Stamp*, Prune) are made only
-// by the store's single writer, and each holds `latch_` exclusively for
-// its duration, so readers never see a half-made change. The writer's
-// *decisions* (unique checks, next id) need no latch against readers,
-// since readers never mutate; they take it shared anyway for clarity.
+// call. Mutations (Push, End, Undo*, Stamp*, Prune) are made only by the
+// thread holding the store's write slot, and each holds `latch_`
+// exclusively for its duration, so readers never see a half-made change.
+// The writer's own reads (NextId, WriterVisible, CheckUnique) take no
+// latch: readers never mutate, so reading beside them is safe.
 //
 // Invariants:
 //   1. Index entry (k, id) exists in the index of column c iff some version
@@ -127,7 +127,8 @@ class MvccTable {
 
   int64_t ChargeFor(const Version& v) const;
   void Charge(int64_t delta);
-  void AddIndexEntries(const Version& v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(latch_);
+  void AddIndexEntries(const Version& v, const Chain* chain)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(latch_);
   // Removes index entries of `gone` not held by any version in `chain`.
   void DropIndexEntries(const Version& gone, const Version* chain)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(latch_);
@@ -140,7 +141,7 @@ class MvccTable {
   std::vector<size_t> indexed_columns_;
 
   mutable Mutex latch_;
-  absl::btree_map<int64_t, std::unique_ptr<Version>> rows_
+  absl::btree_map<int64_t, std::unique_ptr<Chain>> rows_
       ABSL_GUARDED_BY(latch_);
   // indexes_[c] is the index of column c, or null.
   std::vector<std::unique_ptr<ColumnIndex>> indexes_

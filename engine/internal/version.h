@@ -64,6 +64,20 @@ struct Version {
   bool VisibleTo(ReadView view) const { return IsVisible(begin, end, view); }
 };
 
+// The versions of one row id, newest first. Its address is stable for as
+// long as the row has any version, so indexes may point at it.
+struct Chain {
+  std::unique_ptr<Version> head;
+
+  // The newest version `view` sees, or nullptr.
+  const Version* VisibleTo(ReadView view) const {
+    for (const Version* v = head.get(); v != nullptr; v = v->older.get()) {
+      if (v->VisibleTo(view)) return v;
+    }
+    return nullptr;
+  }
+};
+
 }  // namespace viewer::internal
 
 #endif  // VIEWER_ENGINE_INTERNAL_VERSION_H_
