@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/synchronization/mutex.h"
+#include "engine/mutex.h"
 #include "engine/memory_store.h"
 #include "property_tests/properties.h"
 #include "rapidcheck.h"
@@ -49,16 +49,16 @@ std::string Account(int i) { return absl::StrCat("acct", i); }
 class Errors {
  public:
   void Add(std::string e) {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (errors_.size() < 5) errors_.push_back(std::move(e));
   }
   std::vector<std::string> Take() {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     return errors_;
   }
 
  private:
-  absl::Mutex mu_;
+  Mutex mu_;
   std::vector<std::string> errors_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <utility>
 
 #include "engine/store.h"
@@ -14,7 +15,7 @@ ConnectionPool::ConnectionPool(Opener open, size_t keep_idle, size_t max_open)
       max_open_(max_open) {}
 
 ConnectionPool::~ConnectionPool() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (open_ != idle_.size()) {
     // A Transaction still holds a connection and would release it into
     // freed memory; fail loudly now rather than corrupt memory later.
@@ -27,7 +28,7 @@ ConnectionPool::~ConnectionPool() {
 }
 
 void ConnectionPool::Adopt(std::unique_ptr<Connection> conn) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   ++open_;
   idle_.push_back(std::move(conn));
 }
@@ -35,25 +36,25 @@ void ConnectionPool::Adopt(std::unique_ptr<Connection> conn) {
 absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Acquire(
     absl::Duration timeout) {
   {
-    mu_.Lock();
-    if (!mu_.AwaitWithTimeout(absl::Condition(this, &ConnectionPool::CanTake),
-                              timeout)) {
-      mu_.Unlock();
+    std::unique_lock<Mutex> lock(mu_);
+    if (!changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                           [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                             return CanTake();
+                           })) {
       return DatabaseLocked();
     }
     if (!idle_.empty()) {
       std::unique_ptr<Connection> conn = std::move(idle_.back());
       idle_.pop_back();
-      mu_.Unlock();
       return conn;
     }
     ++open_;  // reserve the place; the file is opened outside the lock
-    mu_.Unlock();
   }
   absl::StatusOr<std::unique_ptr<Connection>> conn = open_connection_();
   if (!conn.ok()) {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     --open_;
+    changed_.notify_one();
   }
   return conn;
 }
@@ -67,31 +68,32 @@ void ConnectionPool::Release(std::unique_ptr<Connection> conn) {
   }
   std::unique_ptr<Connection> doomed;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (conn->InTransaction() || idle_.size() >= keep_idle_) {
       doomed = std::move(conn);
       --open_;
     } else {
       idle_.push_back(std::move(conn));
     }
+    changed_.notify_one();
   }
   // `doomed` closes here, outside the lock: closing may checkpoint the WAL.
 }
 
 bool WriteSlot::Acquire(absl::Duration timeout) {
-  mu_.Lock();
-  bool got =
-      mu_.AwaitWithTimeout(absl::Condition(
-                               +[](bool* taken) { return !*taken; }, &taken_),
-                           timeout);
+  std::unique_lock<Mutex> lock(mu_);
+  bool got = released_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                                [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                                  return !taken_;
+                                });
   if (got) taken_ = true;
-  mu_.Unlock();
   return got;
 }
 
 void WriteSlot::Release() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   taken_ = false;
+  released_.notify_one();
 }
 
 }  // namespace viewer::sqlite_internal

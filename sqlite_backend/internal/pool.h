@@ -27,7 +27,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include <condition_variable>
+
+#include "engine/mutex.h"
 #include "absl/time/time.h"
 #include "sqlite_backend/internal/connection.h"
 
@@ -67,7 +69,8 @@ class ConnectionPool {
   const size_t keep_idle_;
   const size_t max_open_;
 
-  absl::Mutex mu_;
+  Mutex mu_;
+  std::condition_variable_any changed_;  // a connection came back
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   size_t open_ ABSL_GUARDED_BY(mu_) = 0;
 };
@@ -85,7 +88,8 @@ class WriteSlot {
   void Release();
 
  private:
-  absl::Mutex mu_;
+  Mutex mu_;
+  std::condition_variable_any released_;
   bool taken_ ABSL_GUARDED_BY(mu_) = false;
 };
 
