@@ -1,11 +1,13 @@
 // Table-level commands: writes, reads and aggregates on any of the nine
-// tables, and the generator that mixes every command kind.
+// tables, and the generator that mixes every command kind (these, the
+// transaction commands and the repository commands).
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "app/schemas.h"
 #include "property_tests/commands.h"
 #include "property_tests/generators.h"
+#include "property_tests/repository_commands.h"
 #include "property_tests/txn_commands.h"
 
 namespace viewer::property {
@@ -188,6 +190,9 @@ rc::Gen<CmdPtr> GenCommand(const Model& model) {
         {12, &Make<Select>},      {6, &Make<Aggregate>},
     };
     for (const auto& [weight, make] : TransactionCommands(model)) {
+      options.push_back({weight, make});
+    }
+    for (const auto& [weight, make] : RepositoryCommands(model)) {
       options.push_back({weight, make});
     }
     int total = 0;
