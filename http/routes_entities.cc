@@ -36,6 +36,7 @@ constexpr int64_t kHistoryLimit = 50;
 // Checks what the HTTP layer adds to app/'s own validation: the form's
 // reserved name, UTF-8, and the syntax of alias definitions.
 absl::Status CheckInput(EntityKind kind, const EntityInput& input) {
+  if (absl::Status s = ValidateEntityName(input.name); !s.ok()) return s;
   if (input.name == "new") {
     return absl::InvalidArgumentError(
         "the name 'new' is reserved (it is the address of the form)");

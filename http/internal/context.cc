@@ -23,6 +23,7 @@ bool NamesJson(const std::string& header) {
 
 bool WantsJson(const httplib::Request& req) {
   return absl::EndsWith(req.path, ".json") ||
+         absl::StartsWith(req.path, "/api/") ||
          NamesJson(req.get_header_value("Accept")) ||
          NamesJson(req.get_header_value("Content-Type"));
 }

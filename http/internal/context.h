@@ -36,8 +36,9 @@ struct RequestBody {
   httplib::MultipartFormDataMap files;
 };
 
-// True when the client asked for JSON: path ends in ".json", or the Accept
-// or Content-Type header names application/json.
+// True when the client asked for JSON: the path ends in ".json" or starts
+// with "/api/", or the Accept or Content-Type header names
+// application/json.
 bool WantsJson(const httplib::Request& req);
 
 struct Ctx {

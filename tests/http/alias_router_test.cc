@@ -1,0 +1,129 @@
+#include "http/alias_router.h"
+
+#include <optional>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testutil.h"
+
+namespace viewer {
+namespace {
+
+using ::testing::HasSubstr;
+using ::viewer::testing::StatusIs;
+
+std::optional<std::string> Route(absl::string_view definition,
+                                 absl::string_view path) {
+  absl::StatusOr<std::vector<AliasRule>> rules =
+      ParseAliasDefinition(definition);
+  EXPECT_TRUE(rules.ok()) << rules.status();
+  if (!rules.ok()) return std::nullopt;
+  return MatchAliasRules(*rules, path);
+}
+
+TEST(AliasRouterTest, LiteralRules) {
+  EXPECT_EQ(Route("ai -> /ai_assist", "/ai"), "/ai_assist");
+  EXPECT_EQ(Route("/ai -> /ai_assist", "/ai"), "/ai_assist");
+  EXPECT_EQ(Route("ai -> /ai_assist", "/AI"), std::nullopt);
+  EXPECT_EQ(Route("ai -> /ai_assist", "/ai/x"), std::nullopt);
+  EXPECT_EQ(Route("ai -> /x [ignore-case]", "/AI"), "/x");
+  EXPECT_EQ(Route("[ignore-case] ai -> /x", "/Ai"), "/x");
+}
+
+TEST(AliasRouterTest, CommentsAndBlankLines) {
+  const char* def =
+      "# docs moved\n"
+      "\n"
+      "   docs -> /new-docs   # the new place\n"
+      "a#b -> /hash\n";
+  EXPECT_EQ(Route(def, "/docs"), "/new-docs");
+  EXPECT_EQ(Route(def, "/a#b"), "/hash");
+  ASSERT_OK_AND_ASSIGN(auto rules, ParseAliasDefinition(def));
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].line, 3);
+  EXPECT_EQ(rules[1].line, 4);
+  ASSERT_OK_AND_ASSIGN(auto none, ParseAliasDefinition("# only\n\n"));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST(AliasRouterTest, FirstMatchWins) {
+  EXPECT_EQ(Route("/a* -> /first [glob]\n/ab -> /second", "/ab"), "/first");
+}
+
+TEST(AliasRouterTest, GlobRules) {
+  const char* def = "/old/* -> /new [glob]";
+  EXPECT_EQ(Route(def, "/old/x"), "/new");
+  EXPECT_EQ(Route(def, "/old/x/y"), "/new");  // * crosses slashes
+  EXPECT_EQ(Route(def, "/old"), std::nullopt);
+  EXPECT_EQ(Route("/f?le -> /t [glob]", "/file"), "/t");
+  EXPECT_EQ(Route("/f?le -> /t [glob]", "/fle"), std::nullopt);
+  EXPECT_EQ(Route("/F* -> /t [glob] [ignore-case]", "/foo"), "/t");
+  EXPECT_EQ(Route("/a\\*b -> /t [glob]", "/a*b"), "/t");
+  EXPECT_EQ(Route("/a\\*b -> /t [glob]", "/axb"), std::nullopt);
+}
+
+TEST(AliasRouterTest, GlobMatchIsLinearEnough) {
+  EXPECT_TRUE(GlobMatch("*a*a*a*a*a*b", std::string(2000, 'a') + "b", false));
+  EXPECT_FALSE(GlobMatch("*a*a*a*a*a*b", std::string(2000, 'a'), false));
+  EXPECT_TRUE(GlobMatch("", "", false));
+  EXPECT_FALSE(GlobMatch("", "x", false));
+  EXPECT_TRUE(GlobMatch("***", "", false));
+}
+
+TEST(AliasRouterTest, RegexRulesWithGroups) {
+  const char* def = "[regex] ^/u/([a-z]+)/(\\d+)$ -> /users/$1?id=$2&cost=$$5";
+  EXPECT_EQ(Route(def, "/u/ada/42"), "/users/ada?id=42&cost=$5");
+  EXPECT_EQ(Route(def, "/u/ada/x"), std::nullopt);
+  // Whole-path match only.
+  EXPECT_EQ(Route("/u/[a-z]+ -> /t [regex]", "/u/ada/more"), std::nullopt);
+  EXPECT_EQ(Route("/u/[a-z]+ -> /t [regex] [ignore-case]", "/U/ADA"), "/t");
+  // A regex starting with a class is not taken for a flag.
+  EXPECT_EQ(Route("[regex] [/]x -> /t", "/x"), "/t");
+}
+
+TEST(AliasRouterTest, LongPathsNeverMatchARegex) {
+  std::string path = "/" + std::string(kMaxAliasRegexInput + 1, 'a');
+  EXPECT_EQ(Route("/a+ -> /t [regex]", path), std::nullopt);
+  EXPECT_EQ(Route("/a* -> /t [glob]", path), "/t");
+}
+
+TEST(AliasRouterTest, Errors) {
+  struct Case {
+    const char* definition;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {"no arrow here", "line 1: expected 'pattern -> /target'"},
+      {"x ->", "line 1: expected"},
+      {"-> /x", "line 1: expected"},
+      {"\n\na -> b", "line 3: the target must be a path starting with '/'"},
+      {"a -> //evil.example", "starting with '/'"},
+      {"a -> http://evil.example", "starting with '/'"},
+      {"a -> /x\\y", "starting with '/'"},
+      {"a -> /x [globb]", "unknown flag [globb]"},
+      {"a -> /x extra", "unexpected 'extra'"},
+      {"a -> /x [glob] [regex]", "choose one of"},
+      {"[regex] ( -> /x", "bad regular expression"},
+  };
+  for (const Case& c : cases) {
+    auto rules = ParseAliasDefinition(c.definition);
+    EXPECT_THAT(rules, StatusIs(absl::StatusCode::kInvalidArgument))
+        << c.definition;
+    EXPECT_THAT(std::string(rules.status().message()), HasSubstr(c.message_part))
+        << c.definition;
+  }
+  std::string long_regex = "[regex] /" + std::string(kMaxAliasRegexChars, 'a') +
+                           " -> /x";
+  EXPECT_THAT(ParseAliasDefinition(long_regex),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(AliasRouterTest, WithQuery) {
+  EXPECT_EQ(WithQuery("/t", ""), "/t");
+  EXPECT_EQ(WithQuery("/t", "a=1&b=2"), "/t?a=1&b=2");
+  EXPECT_EQ(WithQuery("/t?x=0", "a=1"), "/t?x=0&a=1");
+}
+
+}  // namespace
+}  // namespace viewer

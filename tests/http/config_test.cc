@@ -1,0 +1,140 @@
+#include "http/config.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testutil.h"
+
+namespace viewer {
+namespace {
+
+using ::testing::HasSubstr;
+using ::viewer::testing::StatusIs;
+
+absl::StatusOr<CommandLine> Parse(std::vector<std::string> args,
+                                  std::optional<std::string> env = {}) {
+  args.insert(args.begin(), "viewer");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return ParseCommandLine(static_cast<int>(argv.size()), argv.data(), env);
+}
+
+TEST(ConfigTest, DefaultsAreDiskOnSecureappDb) {
+  ASSERT_OK_AND_ASSIGN(CommandLine cl, Parse({}));
+  EXPECT_EQ(cl.action, CommandLine::kRun);
+  EXPECT_EQ(cl.config.mode, StoreMode::kDisk);
+  EXPECT_EQ(cl.config.database_url, "sqlite:///secureapp.db");
+  EXPECT_EQ(cl.config.database_path, "secureapp.db");
+  EXPECT_EQ(cl.config.port, 5000);
+  EXPECT_EQ(cl.config.host, "127.0.0.1");
+  EXPECT_EQ(cl.config.cids_dir, "./cids");
+  EXPECT_FALSE(cl.config.debug);
+  EXPECT_EQ(cl.config.max_body_bytes, uint64_t{64} << 20);
+}
+
+TEST(ConfigTest, Flags) {
+  ASSERT_OK_AND_ASSIGN(
+      CommandLine cl,
+      Parse({"--in-memory-db", "--port", "8080", "--host", "0.0.0.0",
+             "--cids-dir", "/data/cids", "--debug", "--max-body", "1M",
+             "--max-memory=512M", "--threads", "3"}));
+  EXPECT_EQ(cl.config.mode, StoreMode::kMemory);
+  EXPECT_EQ(cl.config.port, 8080);
+  EXPECT_EQ(cl.config.host, "0.0.0.0");
+  EXPECT_EQ(cl.config.cids_dir, "/data/cids");
+  EXPECT_TRUE(cl.config.debug);
+  EXPECT_EQ(cl.config.max_body_bytes, uint64_t{1} << 20);
+  EXPECT_EQ(cl.config.max_memory_bytes, uint64_t{512} << 20);
+  EXPECT_EQ(cl.config.threads, 3);
+  EXPECT_FALSE(cl.config.memory_overrides_database_url);
+}
+
+TEST(ConfigTest, PortZeroPicksAFreePort) {
+  ASSERT_OK_AND_ASSIGN(CommandLine cl, Parse({"--port", "0"}));
+  EXPECT_EQ(cl.config.port, 0);
+}
+
+TEST(ConfigTest, DatabaseUrlRelativeAndAbsolute) {
+  ASSERT_OK_AND_ASSIGN(CommandLine rel, Parse({}, "sqlite:///data/app.db"));
+  EXPECT_EQ(rel.config.database_path, "data/app.db");
+  ASSERT_OK_AND_ASSIGN(CommandLine abs, Parse({}, "sqlite:////var/lib/app.db"));
+  EXPECT_EQ(abs.config.database_path, "/var/lib/app.db");
+  ASSERT_OK_AND_ASSIGN(CommandLine empty, Parse({}, ""));
+  EXPECT_EQ(empty.config.database_path, "secureapp.db");
+}
+
+TEST(ConfigTest, InMemoryWinsOverDatabaseUrlAndSaysSo) {
+  ASSERT_OK_AND_ASSIGN(CommandLine cl,
+                       Parse({"--in-memory-db"}, "sqlite:///other.db"));
+  EXPECT_EQ(cl.config.mode, StoreMode::kMemory);
+  EXPECT_TRUE(cl.config.memory_overrides_database_url);
+  EXPECT_EQ(cl.config.database_url, "sqlite:///other.db");
+  EXPECT_TRUE(cl.config.database_path.empty());
+  // Even an unsupported URL does not matter then.
+  ASSERT_OK_AND_ASSIGN(CommandLine pg,
+                       Parse({"--in-memory-db"}, "postgresql://x/y"));
+  EXPECT_EQ(pg.config.mode, StoreMode::kMemory);
+}
+
+TEST(ConfigTest, SqliteMemoryUrlIsRefusedWithAHint) {
+  auto cl = Parse({}, "sqlite:///:memory:");
+  EXPECT_THAT(cl, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(cl.status().message()), HasSubstr("--in-memory-db"));
+}
+
+TEST(ConfigTest, UnsupportedUrls) {
+  for (const char* url :
+       {"postgresql://localhost/db", "sqlite://relative.db", "sqlite:///",
+        "sqlite:///dir/", "mysql:///x", "sqlite:///x.db?mode=ro", "x.db"}) {
+    auto cl = Parse({}, std::string(url));
+    EXPECT_THAT(cl, StatusIs(absl::StatusCode::kInvalidArgument)) << url;
+    EXPECT_EQ(std::string(cl.status().message()).find('\n'), std::string::npos)
+        << "one line: " << cl.status().message();
+  }
+}
+
+TEST(ConfigTest, BadFlagsAreOneLineErrors) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--nope"},          {"--port", "abc"},   {"--port", "70000"},
+      {"--port", "-1"},    {"--port"},          {"stray"},
+      {"--max-body", "0"}, {"--max-body", "1X"}, {"--host", ""},
+      {"--threads", "x"},
+  };
+  for (const auto& args : cases) {
+    auto cl = Parse(args);
+    EXPECT_THAT(cl, StatusIs(absl::StatusCode::kInvalidArgument))
+        << ::testing::PrintToString(args);
+    EXPECT_EQ(std::string(cl.status().message()).find('\n'), std::string::npos);
+  }
+}
+
+TEST(ConfigTest, HelpAndVersion) {
+  ASSERT_OK_AND_ASSIGN(CommandLine help, Parse({"--help"}));
+  EXPECT_EQ(help.action, CommandLine::kHelp);
+  for (const char* flag : {"--in-memory-db", "--port", "--host", "--cids-dir",
+                           "--debug", "--version", "DATABASE_URL"}) {
+    EXPECT_THAT(help.text, HasSubstr(flag));
+  }
+  ASSERT_OK_AND_ASSIGN(CommandLine version, Parse({"--version"}));
+  EXPECT_EQ(version.action, CommandLine::kVersion);
+  EXPECT_EQ(version.text, absl::StrCat("viewer ", ViewerVersion(), "\n"));
+}
+
+TEST(ConfigTest, ByteSizes) {
+  EXPECT_EQ(*ParseByteSize("65536"), 65536u);
+  EXPECT_EQ(*ParseByteSize("64K"), 64u << 10);
+  EXPECT_EQ(*ParseByteSize("64kib"), 64u << 10);
+  EXPECT_EQ(*ParseByteSize("2MB"), 2u << 20);
+  EXPECT_EQ(*ParseByteSize("1G"), 1u << 30);
+  for (const char* bad : {"", "0", "-1", "1.5G", "G", "1Q", "99999999999T"}) {
+    EXPECT_THAT(ParseByteSize(bad), StatusIs(absl::StatusCode::kInvalidArgument))
+        << bad;
+  }
+}
+
+}  // namespace
+}  // namespace viewer

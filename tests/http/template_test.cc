@@ -1,0 +1,81 @@
+#include "http/template.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testutil.h"
+
+namespace viewer {
+namespace {
+
+using ::testing::ElementsAre;
+using ::viewer::testing::StatusIs;
+
+TemplateInputs Inputs() {
+  TemplateInputs in;
+  in.variables = {{"greeting", "Hello"}, {"a.b-c_d", "dotted"}};
+  in.secrets = {{"TOKEN", "s3cret"}};
+  in.request_path = "/hello";
+  in.query = {{"who", "Ada"}, {"who", "Bob"}, {"empty", ""}};
+  return in;
+}
+
+TEST(TemplateTest, FillsEveryKindOfPlaceholder) {
+  ASSERT_OK_AND_ASSIGN(
+      std::string out,
+      RenderTemplate("{{greeting}}, {{ request.query.who }}! path={{request.path}} "
+                     "t={{secret:TOKEN}} {{a.b-c_d}}",
+                     Inputs()));
+  EXPECT_EQ(out, "Hello, Ada! path=/hello t=s3cret dotted");
+}
+
+TEST(TemplateTest, TextWithoutPlaceholdersIsUnchanged) {
+  for (const char* text : {"", "plain", "{ {x} }", "{{unclosed", "a}}b",
+                           "{single}", "\xff\xfe binary"}) {
+    ASSERT_OK_AND_ASSIGN(std::string out, RenderTemplate(text, Inputs()));
+    EXPECT_EQ(out, text);
+  }
+}
+
+TEST(TemplateTest, MissingQueryParameterIsEmpty) {
+  ASSERT_OK_AND_ASSIGN(std::string out,
+                       RenderTemplate("[{{request.query.nope}}]", Inputs()));
+  EXPECT_EQ(out, "[]");
+}
+
+TEST(TemplateTest, UnknownPlaceholdersAreNamed) {
+  EXPECT_THAT(RenderTemplate("x {{nope}} y", Inputs()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "unknown placeholder {{nope}}: no enabled variable "
+                       "named 'nope'"));
+  EXPECT_THAT(RenderTemplate("{{secret:NOPE}}", Inputs()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "unknown placeholder {{secret:NOPE}}: no enabled "
+                       "secret named 'NOPE'"));
+  EXPECT_THAT(RenderTemplate("{{request.method}}", Inputs()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "unknown placeholder {{request.method}}: use "
+                       "request.path or request.query.KEY"));
+  EXPECT_THAT(RenderTemplate("{{}}", Inputs()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  // A variable is not a secret and the reverse.
+  EXPECT_FALSE(RenderTemplate("{{TOKEN}}", Inputs()).ok());
+  EXPECT_FALSE(RenderTemplate("{{secret:greeting}}", Inputs()).ok());
+}
+
+TEST(TemplateTest, OutputLimit) {
+  TemplateInputs in = Inputs();
+  in.variables["big"] = std::string(600, 'x');
+  in.max_output_bytes = 1000;
+  EXPECT_TRUE(RenderTemplate("{{big}}", in).ok());
+  EXPECT_THAT(RenderTemplate("{{big}}{{big}}", in),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "template output is over 1000 bytes"));
+}
+
+TEST(TemplateTest, Placeholders) {
+  EXPECT_THAT(TemplatePlaceholders("{{ a }} and {{secret:B}} {{a}} {{open"),
+              ElementsAre("a", "secret:B", "a"));
+}
+
+}  // namespace
+}  // namespace viewer

@@ -1,0 +1,93 @@
+// A whole viewer, in process, on a free port of 127.0.0.1, around a store
+// of either backend (memory or SQLite in a temporary folder), a manual
+// clock and (optionally) the project's own cids/ folder.
+//
+//   class MyTest : public ::testing::TestWithParam<BackendKind> {};
+//   TEST_P(MyTest, Lists) {
+//     ViewerFixture v(GetParam());
+//     httplib::Result r = v.PostJson("/servers", {{"name", "a"},
+//                                                 {"definition", "x"}});
+//     ASSERT_EQ(Status(r), 201);
+//     EXPECT_EQ(v.Json(v.Get("/servers.json"))["servers"].size(), 1);
+//   }
+//
+// The client keeps one connection alive; it is closed before the server
+// stops, so stopping is immediate.
+#ifndef VIEWER_TESTS_HTTP_VIEWER_FIXTURE_H_
+#define VIEWER_TESTS_HTTP_VIEWER_FIXTURE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/cid_directory.h"
+#include "httplib.h"
+#include "http/server.h"
+#include "nlohmann/json.hpp"
+#include "tests/storage/backends.h"
+
+namespace viewer::testing {
+
+struct FixtureOptions {
+  // Request bodies past this get 413 (small, so the limit is cheap to hit).
+  uint64_t max_body_bytes = 1 << 20;
+  // Serve the project's cids/ folder (VIEWER_SOURCE_DIR "/cids").
+  bool project_cids = true;
+  // Memory engine byte limit; 0: none.
+  int64_t byte_limit = 0;
+};
+
+class ViewerFixture {
+ public:
+  explicit ViewerFixture(BackendKind kind, FixtureOptions options = {});
+  ~ViewerFixture();
+
+  BackendKind kind() const { return harness_.kind(); }
+  Store& store() { return harness_.store(); }
+  ManualClock& clock() { return harness_.clock(); }
+  CidDirectory* cids() { return cids_.get(); }
+  int port() const { return server_->port(); }
+  httplib::Client& client() { return *client_; }
+
+  httplib::Result Get(const std::string& path, httplib::Headers headers = {});
+  // GET with Accept: application/json.
+  httplib::Result GetJson(const std::string& path);
+  httplib::Result Head(const std::string& path, httplib::Headers headers = {});
+  httplib::Result PostJson(const std::string& path, const nlohmann::json& body);
+  httplib::Result PutJson(const std::string& path, const nlohmann::json& body);
+  httplib::Result Delete(const std::string& path);
+  // application/x-www-form-urlencoded.
+  httplib::Result PostForm(const std::string& path,
+                           const httplib::Params& fields);
+  httplib::Result PostRaw(const std::string& path, const std::string& body,
+                          const std::string& content_type);
+
+  // The body as JSON; fails the test (and returns null) if it is not.
+  static nlohmann::json Json(const httplib::Result& result);
+
+ private:
+  StoreHarness harness_;
+  std::unique_ptr<CidDirectory> cids_;
+  std::unique_ptr<ViewerServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+// The status of a result, or -1 when there was no response.
+int Status(const httplib::Result& result);
+// The body of a result, or "" when there was no response.
+std::string Body(const httplib::Result& result);
+
+// Sends `request` (raw bytes) to 127.0.0.1:port and returns everything the
+// server sends back until it closes the connection or `timeout_ms` passes.
+std::string RawExchange(int port, const std::string& request,
+                        int timeout_ms = 2000);
+// The status code of a raw HTTP response, or -1.
+int RawStatus(const std::string& response);
+
+// The project's cids/ folder.
+std::string ProjectCidsDir();
+
+}  // namespace viewer::testing
+
+#endif  // VIEWER_TESTS_HTTP_VIEWER_FIXTURE_H_
