@@ -1,5 +1,7 @@
 #include "engine/memory_store.h"
 
+#include <sched.h>
+
 #include <mutex>
 
 #include "engine/internal/memory_transaction.h"
@@ -32,8 +34,11 @@ absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
     TransactionMode mode) {
   if (mode == TransactionMode::kReadOnly) {
     return std::unique_ptr<Transaction>(
-        new internal::MemoryTransaction(this, mode, OpenSnapshot()));
+        new internal::MemoryTransaction(this, mode, snapshots_.Open()));
   }
+  // The slot is usually held for microseconds: wait for it briefly
+  // without sleeping in the kernel first.
+  for (int i = 0; i < 200 && writer_busy_.load(); ++i) sched_yield();
   {
     std::unique_lock<Mutex> lock(writer_mu_);
     if (!writer_free_.wait_for(
@@ -42,71 +47,41 @@ absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
       return DatabaseLocked();
     }
     writer_active_ = true;
+    writer_busy_.store(true);
   }
+  if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
+  // The writer reads the last commit; none can follow while it holds the
+  // slot, so it needs no registered snapshot.
+  internal::SnapshotRegistry::Handle view{snapshots_.LastCommitted(), -1};
   return std::unique_ptr<Transaction>(
-      new internal::MemoryTransaction(this, mode, LastCommitted()));
+      new internal::MemoryTransaction(this, mode, view));
 }
 
 void MemoryStore::ReleaseWriter() {
-  // A snapshot closed while the slot was held may have left garbage that
-  // only now can go: collect it before giving the slot up.
-  while (true) {
-    {
-      MutexLock lock(&writer_mu_);
-      if (!gc_wanted_) {
-        writer_active_ = false;
-        writer_free_.notify_one();
-        return;
-      }
-      gc_wanted_ = false;
-    }
-    CollectGarbage(Horizon());
-  }
+  MutexLock lock(&writer_mu_);
+  writer_active_ = false;
+  writer_busy_.store(false);
+  writer_free_.notify_one();
 }
 
-uint64_t MemoryStore::OpenSnapshot() {
-  MutexLock lock(&snap_mu_);
-  ++snapshots_[last_committed_];
-  return last_committed_;
+void MemoryStore::SnapshotClosed() {
+  // Who reclaims what a closed snapshot was pinning: while writes go on,
+  // the writer, at its next commit or begin; only once the store has been
+  // quiet for a moment does the reader that closes a snapshot do it, so a
+  // busy writer never waits for readers doing its housekeeping.
+  if (garbage_count_.load() == 0 || writer_busy_.load()) return;
+  const int64_t quiet = absl::GetCurrentTimeNanos() - last_commit_nanos_.load();
+  if (quiet >= kQuietNanos) TryCollectGarbage();
 }
 
-void MemoryStore::CloseSnapshot(uint64_t ts) {
-  bool was_oldest;
-  {
-    MutexLock lock(&snap_mu_);
-    auto it = snapshots_.find(ts);
-    was_oldest = it == snapshots_.begin();
-    if (--it->second == 0) snapshots_.erase(it);
-    was_oldest = was_oldest && ts < last_committed_;
-  }
-  // Closing the oldest snapshot may free what only it could see.
-  if (was_oldest) TryCollectGarbage();
-}
-
-uint64_t MemoryStore::LastCommitted() const {
-  MutexLock lock(&snap_mu_);
-  return last_committed_;
-}
-
-void MemoryStore::Publish(uint64_t ts, std::vector<Garbage> ended) {
-  uint64_t horizon;
-  {
-    MutexLock lock(&snap_mu_);
-    last_committed_ = ts;
-    horizon = snapshots_.empty() ? ts : snapshots_.begin()->first;
-  }
+void MemoryStore::Reclaim(std::vector<Garbage> ended) {
+  last_commit_nanos_.store(absl::GetCurrentTimeNanos());
   if (!ended.empty()) {
     MutexLock lock(&gc_mu_);
     for (Garbage& g : ended) garbage_.push_back(g);
+    garbage_count_.store(static_cast<int64_t>(garbage_.size()));
   }
-  CollectGarbage(horizon);
-}
-
-uint64_t MemoryStore::Horizon() const {
-  MutexLock lock(&snap_mu_);
-  return snapshots_.empty()
-             ? last_committed_
-             : std::min(last_committed_, snapshots_.begin()->first);
+  if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
 }
 
 void MemoryStore::CollectGarbage(uint64_t horizon) {
@@ -117,35 +92,32 @@ void MemoryStore::CollectGarbage(uint64_t horizon) {
       ready.push_back(garbage_.front());
       garbage_.pop_front();
     }
+    garbage_count_.store(static_cast<int64_t>(garbage_.size()));
   }
   for (const Garbage& g : ready) tables_[g.table]->Prune(g.id, horizon);
 }
 
 void MemoryStore::TryCollectGarbage() {
   {
-    MutexLock lock(&gc_mu_);
-    if (garbage_.empty()) return;
-  }
-  {
     MutexLock lock(&writer_mu_);
-    if (writer_active_) {
-      gc_wanted_ = true;  // the slot's holder collects when it lets go
-      return;
-    }
+    if (writer_active_) return;  // its holder reclaims when it lets go
     writer_active_ = true;
+    writer_busy_.store(true);
   }
-  CollectGarbage(Horizon());
+  CollectGarbage(snapshots_.Horizon());
   ReleaseWriter();
 }
 
 absl::StatusOr<StoreStats> MemoryStore::Stats() {
   StoreStats stats;
-  internal::ReadView view{OpenSnapshot(), false};
+  internal::SnapshotRegistry::Handle snapshot = snapshots_.Open();
+  internal::ReadView view{snapshot.ts, false};
   for (const auto& table : tables_) {
     stats.tables.push_back({table->schema().name(),
                             table->CountVisible(view), table->bytes()});
   }
-  CloseSnapshot(view.read_ts);
+  snapshots_.Close(snapshot);
+  SnapshotClosed();
   stats.bytes_used = budget_.used.load();
   stats.byte_limit = budget_.limit;
   return stats;
@@ -157,11 +129,6 @@ int64_t MemoryStore::VersionCount() const {
   return n;
 }
 
-int64_t MemoryStore::OpenSnapshots() const {
-  MutexLock lock(&snap_mu_);
-  int64_t n = 0;
-  for (const auto& [ts, count] : snapshots_) n += count;
-  return n;
-}
+int64_t MemoryStore::OpenSnapshots() const { return snapshots_.Count(); }
 
 }  // namespace viewer

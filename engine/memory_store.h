@@ -20,6 +20,7 @@
 #ifndef VIEWER_ENGINE_MEMORY_STORE_H_
 #define VIEWER_ENGINE_MEMORY_STORE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -32,6 +33,7 @@
 #include "absl/time/time.h"
 #include "engine/clock.h"
 #include "engine/internal/mvcc_table.h"
+#include "engine/internal/snapshot_registry.h"
 #include "engine/store.h"
 
 namespace viewer {
@@ -82,38 +84,37 @@ class MemoryStore final : public Store {
   internal::MvccTable& table(size_t i) { return *tables_[i]; }
   Clock* clock() const { return options_.clock; }
 
-  // Snapshot registry: a snapshot is its read timestamp, counted while open.
-  uint64_t OpenSnapshot();
-  void CloseSnapshot(uint64_t ts);
-  // The writer's view: everything committed so far.
-  uint64_t LastCommitted() const;
-  // Makes commit `ts` visible to snapshots that begin from now on, queues
-  // the versions it ended for reclamation and frees what no snapshot can
-  // see any more. Called by the writer.
-  void Publish(uint64_t ts, std::vector<Garbage> ended);
+  // Queues versions ended by commit; frees what no snapshot can see any
+  // more. Called by the writer after publishing.
+  void Reclaim(std::vector<Garbage> ended);
   // Frees queued versions ended at or before `horizon`. Holds the slot.
   void CollectGarbage(uint64_t horizon);
-  // The oldest commit a present or future snapshot can read.
-  uint64_t Horizon() const;
-  void ReleaseWriter();
+  // After a snapshot closes: reclaims if the store has been quiet.
+  void SnapshotClosed();
+  // Reclaims now if the write slot is free; the caller holds no slot.
   void TryCollectGarbage();
+
+  void ReleaseWriter();
 
   const MemoryOptions options_;
   internal::ByteBudget budget_;
   std::vector<std::unique_ptr<internal::MvccTable>> tables_;
 
+  internal::SnapshotRegistry snapshots_;
+
   Mutex writer_mu_;
   std::condition_variable_any writer_free_;
   bool writer_active_ ABSL_GUARDED_BY(writer_mu_) = false;
-  // Set when a closing snapshot found the slot taken; see ReleaseWriter.
-  bool gc_wanted_ ABSL_GUARDED_BY(writer_mu_) = false;
-
-  mutable Mutex snap_mu_;
-  uint64_t last_committed_ ABSL_GUARDED_BY(snap_mu_) = 0;
-  absl::btree_map<uint64_t, int64_t> snapshots_ ABSL_GUARDED_BY(snap_mu_);
+  // writer_active_, readable without the lock (see SnapshotClosed).
+  std::atomic<bool> writer_busy_{false};
 
   Mutex gc_mu_ ABSL_ACQUIRED_AFTER(writer_mu_);
   std::deque<Garbage> garbage_ ABSL_GUARDED_BY(gc_mu_);
+  std::atomic<int64_t> garbage_count_{0};  // garbage_.size()
+  // When the last commit ended (absl::GetCurrentTimeNanos).
+  std::atomic<int64_t> last_commit_nanos_{0};
+  // How long without commits before readers reclaim (SnapshotClosed).
+  static constexpr int64_t kQuietNanos = 1'000'000;
 };
 
 }  // namespace viewer

@@ -9,10 +9,11 @@
 namespace viewer::internal {
 
 MemoryTransaction::MemoryTransaction(MemoryStore* store, TransactionMode mode,
-                                     uint64_t read_ts)
+                                     SnapshotRegistry::Handle snapshot)
     : Transaction(mode, &store->catalog(), store->clock()),
       store_(store),
-      view_{read_ts, mode == TransactionMode::kReadWrite} {}
+      snapshot_(snapshot),
+      view_{snapshot.ts, mode == TransactionMode::kReadWrite} {}
 
 MemoryTransaction::~MemoryTransaction() { RollbackIfOpen(); }
 
@@ -22,7 +23,8 @@ void MemoryTransaction::Finish() {
   if (writer()) {
     store_->ReleaseWriter();
   } else {
-    store_->CloseSnapshot(view_.read_ts);
+    store_->snapshots_.Close(snapshot_);
+    store_->SnapshotClosed();
   }
 }
 
@@ -36,9 +38,25 @@ absl::StatusOr<int64_t> MemoryTransaction::DoInsert(size_t t,
   }
   VIEWER_RETURN_IF_ERROR(table.CheckUnique(row, view_));
   const int64_t id = row[0].integer();
-  VIEWER_ASSIGN_OR_RETURN(Version * v, table.Push(std::move(row), nullptr));
+  VIEWER_ASSIGN_OR_RETURN(Version * v, Push(t, std::move(row), nullptr));
   undo_.push_back({true, static_cast<uint32_t>(t), id, v});
   return id;
+}
+
+absl::StatusOr<Version*> MemoryTransaction::Push(size_t t,
+                                                std::vector<Value> values,
+                                                Version* predecessor) {
+  MvccTable& table = store_->table(t);
+  absl::StatusOr<Version*> pushed = table.Push(&values, predecessor);
+  if (pushed.ok() ||
+      pushed.status().code() != absl::StatusCode::kResourceExhausted ||
+      store_->garbage_count_.load() == 0) {
+    return pushed;
+  }
+  // Old versions nobody can see any more may still be held: free them
+  // before deciding the store is full.
+  store_->CollectGarbage(store_->snapshots_.Horizon());
+  return table.Push(&values, predecessor);
 }
 
 absl::Status MemoryTransaction::UpdateRow(size_t t, Version* current,
@@ -48,7 +66,7 @@ absl::Status MemoryTransaction::UpdateRow(size_t t, Version* current,
   for (const Assignment& a : set) values[a.column] = a.value;
   VIEWER_RETURN_IF_ERROR(table.CheckUnique(values, view_));
   const int64_t id = values[0].integer();
-  VIEWER_ASSIGN_OR_RETURN(Version * v, table.Push(std::move(values), current));
+  VIEWER_ASSIGN_OR_RETURN(Version * v, Push(t, std::move(values), current));
   undo_.push_back({false, static_cast<uint32_t>(t), id, current});
   undo_.push_back({true, static_cast<uint32_t>(t), id, v});
   return absl::OkStatus();
@@ -216,7 +234,7 @@ absl::Status MemoryTransaction::DoCommit() {
     std::vector<MemoryStore::Garbage> garbage;
     for (size_t t = 0; t < touched.size(); ++t) {
       if (!touched[t]) continue;
-      MutexLock lock(&store_->table(t).latch());
+      WriterLatchLock lock(&store_->table(t).latch());
       for (const UndoEntry& e : undo_) {
         if (e.table != t) continue;
         if (e.created) {
@@ -228,7 +246,8 @@ absl::Status MemoryTransaction::DoCommit() {
       }
     }
     undo_.clear();
-    store_->Publish(ts, std::move(garbage));
+    store_->snapshots_.Publish(ts);
+    store_->Reclaim(std::move(garbage));
   }
   Finish();
   return absl::OkStatus();

@@ -20,7 +20,10 @@ namespace viewer::internal {
 
 class MemoryTransaction final : public Transaction {
  public:
-  MemoryTransaction(MemoryStore* store, TransactionMode mode, uint64_t read_ts);
+  // `snapshot` is the registered snapshot of a read-only transaction, or
+  // the last commit (slot -1) for the writer.
+  MemoryTransaction(MemoryStore* store, TransactionMode mode,
+                    SnapshotRegistry::Handle snapshot);
   ~MemoryTransaction() override;
 
  protected:
@@ -62,6 +65,10 @@ class MemoryTransaction final : public Transaction {
   };
 
   bool writer() const { return mode() == TransactionMode::kReadWrite; }
+  // MvccTable::Push, reclaiming unseen old versions first when the byte
+  // budget would otherwise refuse it.
+  absl::StatusOr<Version*> Push(size_t table, std::vector<Value> values,
+                                Version* predecessor);
   // Updates the writer-visible row `current` of `table`; atomic.
   absl::Status UpdateRow(size_t table, Version* current,
                          const BoundAssignments& set);
@@ -71,6 +78,7 @@ class MemoryTransaction final : public Transaction {
   void Finish();
 
   MemoryStore* const store_;
+  const SnapshotRegistry::Handle snapshot_;
   const ReadView view_;
   std::vector<UndoEntry> undo_;
   std::vector<size_t> savepoints_;  // undo_ sizes, one per open savepoint

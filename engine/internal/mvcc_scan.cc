@@ -349,7 +349,7 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
 
 std::optional<std::vector<Value>> MvccTable::Get(int64_t id,
                                                  ReadView view) const {
-  ReaderMutexLock lock(&latch_);
+  ReaderLatchLock lock(&latch_);
   const Version* v = VisibleLocked(id, view);
   if (v == nullptr) return std::nullopt;
   return v->values;
@@ -358,7 +358,7 @@ std::optional<std::vector<Value>> MvccTable::Get(int64_t id,
 std::vector<Row> MvccTable::Select(const BoundQuery& q, ReadView view) const {
   std::vector<Row> rows;
   if (q.limit && *q.limit <= 4) rows.reserve(*q.limit);
-  ReaderMutexLock lock(&latch_);
+  ReaderLatchLock lock(&latch_);
   Plan plan = MakePlan(q);
   if (plan.ordered) {
     int64_t skip = q.offset;
@@ -399,14 +399,14 @@ std::vector<Row> MvccTable::Select(const BoundQuery& q, ReadView view) const {
 
 void MvccTable::ForEachMatch(const std::vector<BoundFilter>& where,
                              ReadView view, RowFn fn) const {
-  ReaderMutexLock lock(&latch_);
+  ReaderLatchLock lock(&latch_);
   BoundQuery q;
   q.where = where;
   Execute(MakePlan(q), where, view, fn);
 }
 
 int64_t MvccTable::CountVisible(ReadView view) const {
-  ReaderMutexLock lock(&latch_);
+  ReaderLatchLock lock(&latch_);
   int64_t n = 0;
   for (const auto& [id, chain] : rows_) {
     if (chain->VisibleTo(view) != nullptr) ++n;
@@ -415,7 +415,7 @@ int64_t MvccTable::CountVisible(ReadView view) const {
 }
 
 int64_t MvccTable::VersionCount() const {
-  ReaderMutexLock lock(&latch_);
+  ReaderLatchLock lock(&latch_);
   int64_t n = 0;
   for (const auto& [id, chain] : rows_) {
     for (const Version* v = chain->head.get(); v; v = v->older.get()) ++n;

@@ -17,7 +17,7 @@ constexpr int64_t kIndexSlotOverhead = 8;
 
 MvccTable::MvccTable(const TableSchema* schema, ByteBudget* budget)
     : schema_(schema), budget_(budget) {
-  MutexLock lock(&latch_);
+  WriterLatchLock lock(&latch_);
   indexes_.resize(schema->size());
   for (size_t c = 1; c < schema->size(); ++c) {
     const Column& col = schema->column(c);
@@ -120,11 +120,11 @@ absl::Status MvccTable::CheckUnique(const std::vector<Value>& row,
   return absl::OkStatus();
 }
 
-absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
+absl::StatusOr<Version*> MvccTable::Push(std::vector<Value>* values,
                                          Version* predecessor) {
-  const int64_t id = values[0].integer();
+  const int64_t id = (*values)[0].integer();
   auto version = std::make_unique<Version>();
-  version->values = std::move(values);
+  version->values = std::move(*values);
   if (predecessor != nullptr) {
     for (size_t c = 0; c < version->values.size() && c < 64; ++c) {
       const Value& mine = version->values[c];
@@ -138,7 +138,7 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
   }
   version->charged_bytes = ChargeFor(*version);
 
-  MutexLock lock(&latch_);
+  WriterLatchLock lock(&latch_);
   auto slot = rows_.find(id);
   int64_t needed = version->charged_bytes;
   if (slot == rows_.end()) needed += kChainBytes;
@@ -149,6 +149,7 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
   }
   const int64_t used = budget_->used.load(std::memory_order_relaxed);
   if (budget_->limit > 0 && used + needed > budget_->limit) {
+    *values = std::move(version->values);  // the caller's again
     return absl::ResourceExhaustedError(absl::StrCat(
         "memory limit reached: this write to ", schema_->name(), " needs ",
         needed, " bytes; ", used, " of ", budget_->limit, " bytes in use"));
@@ -168,17 +169,17 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value> values,
 }
 
 void MvccTable::End(Version* v) {
-  MutexLock lock(&latch_);
+  WriterLatchLock lock(&latch_);
   v->end = kPending;
 }
 
 void MvccTable::UndoEnd(Version* v) {
-  MutexLock lock(&latch_);
+  WriterLatchLock lock(&latch_);
   v->end = kInfinity;
 }
 
 void MvccTable::UndoPush(int64_t id, Version* v) {
-  MutexLock lock(&latch_);
+  WriterLatchLock lock(&latch_);
   auto it = rows_.find(id);
   Chain& chain = *it->second;
   // Undo runs newest first, so `v` is the head of its chain.
@@ -194,7 +195,7 @@ void MvccTable::UndoPush(int64_t id, Version* v) {
 }
 
 void MvccTable::Prune(int64_t id, uint64_t horizon) {
-  MutexLock lock(&latch_);
+  WriterLatchLock lock(&latch_);
   auto it = rows_.find(id);
   if (it == rows_.end()) return;
   Chain& chain = *it->second;

@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "engine/mutex.h"
 #include "engine/internal/column_index.h"
+#include "engine/internal/latch.h"
 #include "engine/internal/version.h"
 #include "engine/query.h"
 #include "engine/schema.h"
@@ -92,10 +93,11 @@ class MvccTable {
   // non-NULL values in a UNIQUE column (id included).
   absl::Status CheckUnique(const std::vector<Value>& row, ReadView view) const
       ABSL_LOCKS_EXCLUDED(latch_);
-  // Makes `values` the new pending head of chain values[0]; ends
-  // `predecessor` (the writer-visible head) when given. Fails with
-  // kResourceExhausted, changing nothing, if the budget would be passed.
-  absl::StatusOr<Version*> Push(std::vector<Value> values,
+  // Makes `*values` the new pending head of chain (*values)[0]; ends
+  // `predecessor` (the writer-visible head) when given. Takes the values on
+  // success. Fails with kResourceExhausted if the budget would be passed,
+  // changing nothing and leaving `*values` as they were.
+  absl::StatusOr<Version*> Push(std::vector<Value>* values,
                                 Version* predecessor)
       ABSL_LOCKS_EXCLUDED(latch_);
   // Marks `v` ended by the writer.
@@ -108,7 +110,7 @@ class MvccTable {
   // Commit: stamps pending marks with `ts`. Caller holds latch() exclusive.
   static void StampBegin(Version* v, uint64_t ts) { v->begin = ts; }
   static void StampEnd(Version* v, uint64_t ts) { v->end = ts; }
-  Mutex& latch() const ABSL_LOCK_RETURNED(latch_) { return latch_; }
+  Latch& latch() const ABSL_LOCK_RETURNED(latch_) { return latch_; }
 
   // Frees the versions of `id` that no view at or after `horizon` can see.
   void Prune(int64_t id, uint64_t horizon) ABSL_LOCKS_EXCLUDED(latch_);
@@ -140,7 +142,7 @@ class MvccTable {
   // Columns (besides id) that have a secondary index.
   std::vector<size_t> indexed_columns_;
 
-  mutable Mutex latch_;
+  mutable Latch latch_;
   absl::btree_map<int64_t, std::unique_ptr<Chain>> rows_
       ABSL_GUARDED_BY(latch_);
   // indexes_[c] is the index of column c, or null.
