@@ -1,0 +1,68 @@
+#include "engine/internal/snapshot_registry.h"
+
+#include <algorithm>
+#include <functional>
+#include <thread>
+
+namespace viewer::internal {
+
+SnapshotRegistry::Handle SnapshotRegistry::Open() {
+  // Threads start their search at different slots, so they rarely meet.
+  const size_t start =
+      std::hash<std::thread::id>()(std::this_thread::get_id()) % kSlots;
+  for (int i = 0; i < kSlots; ++i) {
+    const int slot = static_cast<int>((start + i) % kSlots);
+    uint64_t expected = kFree;
+    if (!slots_[slot].value.compare_exchange_strong(expected, kClaimed)) {
+      continue;
+    }
+    uint64_t ts = last_committed_.load();
+    while (true) {
+      slots_[slot].value.store(ts + 1);
+      const uint64_t again = last_committed_.load();
+      if (again == ts) return Handle{ts, slot};
+      ts = again;  // a commit slipped in: read that one instead
+    }
+  }
+  MutexLock lock(&overflow_mu_);
+  // Under the lock, the writer's Horizon() either ran before (and this
+  // reads its commit) or after (and sees this entry).
+  const uint64_t ts = last_committed_.load();
+  ++overflow_[ts];
+  return Handle{ts, -1};
+}
+
+void SnapshotRegistry::Close(const Handle& h) {
+  if (h.slot >= 0) {
+    slots_[h.slot].value.store(kFree);
+    return;
+  }
+  MutexLock lock(&overflow_mu_);
+  auto it = overflow_.find(h.ts);
+  if (--it->second == 0) overflow_.erase(it);
+}
+
+uint64_t SnapshotRegistry::Horizon() const {
+  uint64_t horizon = last_committed_.load();
+  for (const Slot& s : slots_) {
+    const uint64_t v = s.value.load();
+    // A claimed slot's owner re-reads the last commit before using it.
+    if (v != kFree && v != kClaimed) horizon = std::min(horizon, v - 1);
+  }
+  MutexLock lock(&overflow_mu_);
+  if (!overflow_.empty()) horizon = std::min(horizon, overflow_.begin()->first);
+  return horizon;
+}
+
+int64_t SnapshotRegistry::Count() const {
+  int64_t n = 0;
+  for (const Slot& s : slots_) {
+    const uint64_t v = s.value.load();
+    if (v != kFree && v != kClaimed) ++n;
+  }
+  MutexLock lock(&overflow_mu_);
+  for (const auto& [ts, count] : overflow_) n += count;
+  return n;
+}
+
+}  // namespace viewer::internal
