@@ -11,6 +11,7 @@
 #define VIEWER_TESTS_STORAGE_BACKENDS_H_
 
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "absl/time/time.h"
@@ -58,6 +59,11 @@ inline ::testing::internal::ParamGenerator<BackendKind> AllBackends() {
 }
 
 std::string BackendName(BackendKind kind);
+
+// Prints "memory" or "sqlite" in test names and failures.
+inline void PrintTo(BackendKind kind, std::ostream* os) {
+  *os << BackendName(kind);
+}
 
 inline std::string BackendParamName(
     const ::testing::TestParamInfo<BackendKind>& info) {

@@ -1,0 +1,51 @@
+# Shared by run.sh and test.sh: install missing Debian packages, configure
+# and build. Sourced, not run.
+
+# The Debian packages viewer builds with (DESIGN.md "design card").
+VIEWER_BUILD_PACKAGES=(
+  g++ cmake ninja-build pkg-config
+  libabsl-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
+  libcxxopts-dev libssl-dev
+)
+# What the tests need beyond the build.
+VIEWER_TEST_PACKAGES=(
+  googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+)
+
+# ensure_packages PKG...: installs the ones not installed yet.
+ensure_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+        grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || {
+      echo "error: need root (or sudo) to install: ${missing[*]}" >&2
+      return 1
+    }
+    sudo=sudo
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}" ||
+    { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends "${missing[@]}"; }
+}
+
+# configure_and_build DIR [CMAKE_ARGS...] -- [TARGETS...]
+configure_and_build() {
+  local dir=$1
+  shift
+  local cmake_args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do cmake_args+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S . -B "$dir" -G Ninja "${cmake_args[@]}"
+  fi
+  ninja -C "$dir" "$@"
+}
