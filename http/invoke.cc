@@ -85,10 +85,11 @@ bool TryAlias(const App& app, Ctx& ctx) {
     if (!alias.enabled || !alias.definition) continue;
     // Definitions are checked when written; one stored by something else
     // that does not parse simply routes nothing.
-    absl::StatusOr<std::vector<AliasRule>> rules =
-        ParseAliasDefinition(*alias.definition);
+    absl::StatusOr<std::shared_ptr<const std::vector<AliasRule>>> rules =
+        app.AliasRules(*alias.definition);
     if (!rules.ok()) continue;
-    std::optional<std::string> target = MatchAliasRules(*rules, ctx.req.path);
+    std::optional<std::string> target =
+        MatchAliasRules(**rules, ctx.req.path);
     if (!target || *target == ctx.req.path) continue;
     const bool get = ctx.req.method == "GET" || ctx.req.method == "HEAD";
     ctx.Redirect(get ? 302 : 307, WithQuery(*target, RawQuery(ctx.req)));
