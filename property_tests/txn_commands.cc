@@ -66,8 +66,13 @@ struct End : Step {
 // Savepoint (kind 0), RollbackTo (1) or Release (2).
 struct SavepointStep : Step {
   int kind = *inRange(0, 3);
-  std::string name = *elementOf(SavepointNames());
-  explicit SavepointStep(const Model&) {}
+  std::string name;
+  // Rolling back to or releasing mostly names a savepoint that is open
+  // (often an older one than the newest), sometimes any name at all.
+  explicit SavepointStep(const Model& m)
+      : name(kind != 0 && !m.savepoints.empty() && *inRange(0, 5) != 4
+                 ? *elementOf(m.savepoints)
+                 : *elementOf(SavepointNames())) {}
   void checkPreconditions(const Model& m) const override {
     RC_PRE(m.in_transaction);
   }
@@ -168,9 +173,9 @@ std::vector<std::pair<int, CmdPtr (*)(const Model&)>> TransactionCommands(
   std::vector<std::pair<int, CmdPtr (*)(const Model&)>> out;
   if (m.in_transaction) {
     out.push_back({4, &Make<End>});
-    out.push_back({8, &Make<SavepointStep>});
+    out.push_back({14, &Make<SavepointStep>});
   } else {
-    out.push_back({5, &Make<Begin>});
+    out.push_back({8, &Make<Begin>});
   }
   if (m.snapshots < 4) out.push_back({2, &Make<OpenSnapshot>});
   if (m.snapshots > 0) {
