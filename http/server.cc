@@ -220,7 +220,18 @@ class ViewerServer::Impl {
   // httplib owns the (non-const) Request; the handler only sees it const.
   httplib::Server::HandlerResponse PreRoute(const httplib::Request& req,
                                             httplib::Response& res) {
-    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+    auto& mutable_req = const_cast<httplib::Request&>(req);
+    mutable_req.headers.erase("Accept-Encoding");
+    // httplib never reads the body of a GET, HEAD or OPTIONS; the unread
+    // bytes would be taken for the next request on the connection. Such a
+    // request is answered (its body ignored) and the connection closed.
+    if ((req.method == "GET" || req.method == "HEAD" ||
+         req.method == "OPTIONS") &&
+        (req.get_header_value<uint64_t>("Content-Length") > 0 ||
+         req.has_header("Transfer-Encoding"))) {
+      mutable_req.headers.erase("Connection");
+      mutable_req.set_header("Connection", "close");
+    }
     static constexpr absl::string_view kKnown[] = {
         "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     for (absl::string_view m : kKnown) {
