@@ -1,0 +1,41 @@
+// CopyStore: a store-to-store copy through the storage contract
+// (engine/store.h), the heart of dump and load (issue 6, "Dump and load").
+//
+//   // A memory session written to a SQLite store, or the reverse:
+//   VIEWER_RETURN_IF_ERROR(CopyStore(*memory_store, *sqlite_store));
+//
+// Every row of every table of `from`'s catalog is copied exactly: ids,
+// timestamps, NULLs and every other column, as `from` shows them. The copy
+// reads one read-only snapshot of `from` (so writers may keep working on
+// it; they are not seen) and writes one read-write transaction of `to`,
+// committed at the end: `to` holds either the whole copy or nothing of it.
+//
+// Errors:
+//   kInvalidArgument    the catalogs differ: a table of `from` missing in
+//                       `to`, or a table whose columns (names and types, in
+//                       order) differ ("catalogs differ: table server ...")
+//   kFailedPrecondition `to` is not empty ("CopyStore needs an empty
+//                       destination: table server holds 3 rows")
+//   anything either store returns (kUnavailable when `to`'s write slot is
+//   busy, kResourceExhausted past a memory store's limit, ...). On any error
+//   `to` is left as it was.
+//
+// Thread safety: no state of its own; `from` and `to` are Stores, safe to
+// share (engine/store.h). `from` and `to` must be different stores.
+#ifndef VIEWER_APP_STORE_COPY_H_
+#define VIEWER_APP_STORE_COPY_H_
+
+#include "absl/status/status.h"
+#include "engine/store.h"
+
+namespace viewer {
+
+absl::Status CopyStore(Store& from, Store& to);
+
+// OK when every table of `from` is in `to` with the same columns (names and
+// types, in order); else kInvalidArgument naming the first difference.
+absl::Status CheckSameTables(const Catalog& from, const Catalog& to);
+
+}  // namespace viewer
+
+#endif  // VIEWER_APP_STORE_COPY_H_
