@@ -1,0 +1,403 @@
+#include "app/internal/export_reader.h"
+
+#include <cstdint>
+#include <exception>
+#include <new>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "app/cid.h"
+#include "app/entities.h"
+#include "app/export_import.h"
+#include "app/interactions.h"
+#include "nlohmann/json.hpp"
+
+namespace viewer::app_internal {
+namespace {
+
+using json = nlohmann::json;
+
+// Longest problem line kept, in characters.
+constexpr size_t kMaxProblemChars = 300;
+// Characters of a rejected value quoted in a problem.
+constexpr size_t kMaxQuotedChars = 40;
+
+// Control characters as \xNN, so that every problem stays on its line;
+// and, when the text is not valid UTF-8 (nlohmann quotes the bytes it read),
+// every non-ASCII byte too, so that the message can go into JSON.
+std::string OneLine(absl::string_view text) {
+  const std::string cut = TruncateUtf8(text, kMaxProblemChars);
+  const bool escape_high = !IsValidUtf8Text(cut);
+  std::string out;
+  for (char c : cut) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || (escape_high && u >= 0x80)) {
+      absl::StrAppend(&out, "\\x", absl::Hex(u, absl::kZeroPad2));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string Quote(absl::string_view text) {
+  std::string cut = TruncateUtf8(text, kMaxQuotedChars);
+  return absl::StrCat("\"", cut, cut.size() < text.size() ? "...\"" : "\"");
+}
+
+class Problems {
+ public:
+  void Add(absl::string_view path, absl::string_view what) {
+    ++total_;
+    if (lines_.size() < kMaxListedProblems) {
+      lines_.push_back(OneLine(absl::StrCat(path, ": ", what)));
+    }
+  }
+  bool empty() const { return total_ == 0; }
+  absl::Status ToStatus() const {
+    std::string message = absl::StrCat("the import document has ", total_,
+                                       total_ == 1 ? " problem" : " problems",
+                                       "; nothing was imported:");
+    for (const std::string& line : lines_)
+      absl::StrAppend(&message, "\n", line);
+    if (total_ > lines_.size()) {
+      absl::StrAppend(&message, "\n... and ", total_ - lines_.size(), " more");
+    }
+    return absl::InvalidArgumentError(message);
+  }
+
+ private:
+  size_t total_ = 0;
+  std::vector<std::string> lines_;
+};
+
+std::string Path(absl::string_view parent, absl::string_view key) {
+  return absl::StrCat(parent, ".", key);
+}
+std::string Item(absl::string_view array, size_t i) {
+  return absl::StrCat(array, "[", i, "]");
+}
+
+const json* Member(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+// The offset at which arrays and objects nest deeper than `max`, outside
+// strings; nullopt when they never do.
+std::optional<size_t> TooDeepAt(absl::string_view text, int max) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+// A required string member; nullopt (and a problem) when it is not one.
+std::optional<std::string> RequiredString(const json& object,
+                                          absl::string_view path,
+                                          const char* key, Problems& p,
+                                          absl::string_view why = "") {
+  const json* v = Member(object, key);
+  if (v == nullptr || !v->is_string()) {
+    std::string what =
+        v == nullptr ? std::string("missing")
+                     : absl::StrCat("expected a string, got ", v->type_name());
+    if (!why.empty()) absl::StrAppend(&what, " (", why, ")");
+    p.Add(path.empty() ? std::string(key) : Path(path, key), what);
+    return std::nullopt;
+  }
+  return v->get_ref<const std::string&>();
+}
+
+// An optional string member: absent or null leave `out` empty.
+void OptionalString(const json& object, absl::string_view path, const char* key,
+                    Problems& p, std::optional<std::string>* out) {
+  const json* v = Member(object, key);
+  if (v == nullptr || v->is_null()) return;
+  if (!v->is_string()) {
+    p.Add(Path(path, key),
+          absl::StrCat("expected a string or null, got ", v->type_name()));
+    return;
+  }
+  *out = v->get_ref<const std::string&>();
+}
+
+void OptionalTime(const json& object, absl::string_view path, const char* key,
+                  Problems& p, std::optional<Timestamp>* out) {
+  const json* v = Member(object, key);
+  if (v == nullptr || v->is_null()) return;
+  constexpr char kWant[] =
+      "expected a UTC timestamp \"YYYY-MM-DD HH:MM:SS.ffffff\", got ";
+  if (!v->is_string()) {
+    p.Add(Path(path, key), absl::StrCat(kWant, v->type_name()));
+    return;
+  }
+  const std::string& text = v->get_ref<const std::string&>();
+  absl::StatusOr<Timestamp> t = Timestamp::Parse(text);
+  if (!t.ok() || !t->InRange()) {
+    p.Add(Path(path, key), absl::StrCat(kWant, Quote(text)));
+    return;
+  }
+  *out = *t;
+}
+
+// The array member `key` of the root, or null (with a problem when it is
+// present but no array).
+const json* ArrayMember(const json& object, absl::string_view path,
+                        const char* key, Problems& p) {
+  const json* v = Member(object, key);
+  if (v == nullptr) return nullptr;
+  if (!v->is_array()) {
+    p.Add(path.empty() ? std::string(key) : Path(path, key),
+          absl::StrCat("expected an array, got ", v->type_name()));
+    return nullptr;
+  }
+  return v;
+}
+
+void ReadEntities(const json& root, EntityKind kind, Problems& p,
+                  ExportDocument& doc) {
+  const std::string plural(EntityPluralName(kind));
+  const json* array = ArrayMember(root, "", plural.c_str(), p);
+  if (array == nullptr) return;
+  std::vector<DocEntity> out;
+  absl::flat_hash_map<std::string, size_t> first_index;
+  for (size_t i = 0; i < array->size(); ++i) {
+    const std::string path = Item(plural, i);
+    const json& e = (*array)[i];
+    if (!e.is_object()) {
+      p.Add(path, absl::StrCat("expected an object, got ", e.type_name()));
+      continue;
+    }
+    DocEntity d;
+    if (std::optional<std::string> name = RequiredString(e, path, "name", p)) {
+      absl::Status valid = ValidateEntityName(*name);
+      auto [it, inserted] = first_index.try_emplace(*name, i);
+      if (!valid.ok()) {
+        p.Add(Path(path, "name"), valid.message());
+      } else if (!inserted) {
+        p.Add(Path(path, "name"),
+              absl::StrCat("duplicate name \"", *name, "\" (also ",
+                           Item(plural, it->second), ")"));
+      }
+      d.name = *std::move(name);
+    }
+    if (EntityNeedsDefinition(kind)) {
+      d.definition = RequiredString(
+          e, path, "definition", p,
+          absl::StrCat("a ", EntityDisplayName(kind), " needs a definition"));
+    } else {
+      OptionalString(e, path, "definition", p, &d.definition);
+    }
+    if (const json* enabled = Member(e, "enabled")) {
+      if (enabled->is_boolean()) {
+        d.enabled = enabled->get<bool>();
+      } else {
+        p.Add(
+            Path(path, "enabled"),
+            absl::StrCat("expected true or false, got ", enabled->type_name()));
+      }
+    }
+    OptionalTime(e, path, "created_at", p, &d.created_at);
+    OptionalTime(e, path, "updated_at", p, &d.updated_at);
+    out.push_back(std::move(d));
+  }
+  doc.entities[static_cast<int>(kind)] = std::move(out);
+}
+
+void ReadHistory(const json& root, Problems& p, ExportDocument& doc) {
+  const json* history = Member(root, "history");
+  if (history == nullptr || history->is_null()) return;
+  if (!history->is_object()) {
+    p.Add("history",
+          absl::StrCat("expected an object, got ", history->type_name()));
+    return;
+  }
+  if (const json* views = ArrayMember(*history, "history", "page_views", p)) {
+    for (size_t i = 0; i < views->size(); ++i) {
+      const std::string path = Item("history.page_views", i);
+      const json& v = (*views)[i];
+      if (!v.is_object()) {
+        p.Add(path, absl::StrCat("expected an object, got ", v.type_name()));
+        continue;
+      }
+      DocPageView d;
+      d.path = RequiredString(v, path, "path", p).value_or("");
+      if (Member(v, "method") == nullptr) d.method = "GET";
+      OptionalString(v, path, "method", p, &d.method);
+      OptionalString(v, path, "user_agent", p, &d.user_agent);
+      OptionalString(v, path, "ip_address", p, &d.ip_address);
+      OptionalTime(v, path, "viewed_at", p, &d.viewed_at);
+      doc.page_views.push_back(std::move(d));
+    }
+  }
+  if (const json* list = ArrayMember(*history, "history", "interactions", p)) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      const std::string path = Item("history.interactions", i);
+      const json& v = (*list)[i];
+      if (!v.is_object()) {
+        p.Add(path, absl::StrCat("expected an object, got ", v.type_name()));
+        continue;
+      }
+      DocInteraction d;
+      d.entity_type = RequiredString(v, path, "entity_type", p).value_or("");
+      d.entity_name = RequiredString(v, path, "entity_name", p).value_or("");
+      d.action = RequiredString(v, path, "action", p).value_or("");
+      OptionalString(v, path, "message", p, &d.message);
+      d.content = RequiredString(v, path, "content", p).value_or("");
+      OptionalTime(v, path, "created_at", p, &d.created_at);
+      doc.interactions.push_back(std::move(d));
+    }
+  }
+}
+
+void ReadCids(const json& root, Problems& p, ExportDocument& doc) {
+  const json* array = ArrayMember(root, "", "cids", p);
+  if (array == nullptr) return;
+  for (size_t i = 0; i < array->size(); ++i) {
+    const std::string path = Item("cids", i);
+    const json& c = (*array)[i];
+    if (!c.is_object()) {
+      p.Add(path, absl::StrCat("expected an object, got ", c.type_name()));
+      continue;
+    }
+    std::optional<std::string> cid = RequiredString(c, path, "cid", p);
+    std::optional<std::string> base64 = RequiredString(c, path, "base64", p);
+    absl::StatusOr<ParsedCid> parsed =
+        cid ? ParseCid(*cid) : absl::InvalidArgumentError("");
+    if (cid && !parsed.ok())
+      p.Add(Path(path, "cid"), parsed.status().message());
+    DocCid d;
+    if (base64 && !absl::Base64Unescape(*base64, &d.bytes)) {
+      p.Add(Path(path, "base64"), "not valid base64");
+      continue;
+    }
+    if (!parsed.ok() || !base64) continue;
+    absl::Status match = CheckCidBytes(*parsed, d.bytes);
+    if (!match.ok()) {
+      p.Add(Path(path, "base64"),
+            absl::StrCat("the bytes do not match the CID: ", match.message()));
+      continue;
+    }
+    d.cid = *std::move(cid);
+    doc.cids.push_back(std::move(d));
+  }
+}
+
+void ReadHeader(const json& root, Problems& p) {
+  if (std::optional<std::string> format =
+          RequiredString(root, "", "format", p)) {
+    if (*format != kExportFormat) {
+      p.Add("format", absl::StrCat("expected \"", kExportFormat, "\", got ",
+                                   Quote(*format)));
+    }
+  }
+  const json* version = Member(root, "version");
+  if (version == nullptr) {
+    p.Add("version", "missing");
+  } else if (!version->is_number_integer()) {
+    p.Add("version", absl::StrCat("expected the integer ", kExportVersion,
+                                  ", got ", version->type_name()));
+  } else if (*version != kExportVersion) {
+    p.Add("version",
+          absl::StrCat("unsupported version ", version->dump(),
+                       " (this viewer reads version ", kExportVersion, ")"));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text) {
+  Problems p;
+  if (std::optional<size_t> at = TooDeepAt(text, kMaxExportNesting)) {
+    p.Add("document",
+          absl::StrCat("arrays and objects nest deeper than ",
+                       kMaxExportNesting, " levels (at byte ", *at, ")"));
+    return p.ToStatus();
+  }
+  try {
+    json root = json::parse(text.begin(), text.end());
+    if (!root.is_object()) {
+      p.Add("document",
+            absl::StrCat("expected a JSON object, got ", root.type_name()));
+      return p.ToStatus();
+    }
+    ExportDocument doc;
+    ReadHeader(root, p);
+    for (EntityKind kind : kAllEntityKinds) ReadEntities(root, kind, p, doc);
+    ReadHistory(root, p, doc);
+    ReadCids(root, p, doc);
+    if (!p.empty()) return p.ToStatus();
+    return doc;
+  } catch (const json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at ...".
+    absl::string_view what = e.what();
+    size_t end_of_tag = what.find("] ");
+    if (end_of_tag != absl::string_view::npos)
+      what.remove_prefix(end_of_tag + 2);
+    p.Add("document", absl::StrCat("not valid JSON: ", what));
+    return p.ToStatus();
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(
+        "out of memory reading the import document");
+  } catch (const std::exception& e) {
+    p.Add("document", absl::StrCat("cannot be read: ", e.what()));
+    return p.ToStatus();
+  }
+}
+
+bool IsValidUtf8Text(absl::string_view text) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int extra;
+    uint32_t min, cp;
+    if ((c & 0xe0) == 0xc0) {
+      extra = 1, min = 0x80, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      extra = 2, min = 0x800, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      extra = 3, min = 0x10000, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (n - i <= static_cast<size_t>(extra)) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+}  // namespace viewer::app_internal

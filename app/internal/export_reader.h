@@ -1,0 +1,84 @@
+// The reader of export documents (app/export_import.h): text in, a checked
+// ExportDocument out, or every problem found. Private to app/.
+//
+//   absl::StatusOr<ExportDocument> doc = ReadExportDocument(text);
+//   if (!doc.ok()) return doc.status();  // kInvalidArgument, one per line
+//   for (const DocEntity& e : doc->entities[0]) ...
+//
+// Meant to be fuzzed: it never throws (nlohmann's exceptions are caught),
+// nesting deeper than kMaxExportNesting is refused before parsing, and the
+// checks walk the parsed value iteratively, at known depths only.
+//
+// Thread safety: pure functions.
+#ifndef VIEWER_APP_INTERNAL_EXPORT_READER_H_
+#define VIEWER_APP_INTERNAL_EXPORT_READER_H_
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "engine/value.h"
+
+namespace viewer::app_internal {
+
+// The deepest nesting of arrays and objects a document may have (the
+// format itself needs 4).
+inline constexpr int kMaxExportNesting = 32;
+// Problems listed in one error message; the rest are counted.
+inline constexpr size_t kMaxListedProblems = 100;
+
+struct DocEntity {
+  std::string name;
+  std::optional<std::string> definition;  // nullopt: null or absent (alias)
+  bool enabled = true;
+  std::optional<Timestamp> created_at;
+  std::optional<Timestamp> updated_at;
+};
+
+struct DocPageView {
+  std::string path;
+  std::optional<std::string> method;  // null: nullopt; absent: "GET"
+  std::optional<std::string> user_agent;
+  std::optional<std::string> ip_address;
+  std::optional<Timestamp> viewed_at;
+};
+
+struct DocInteraction {
+  std::string entity_type;
+  std::string entity_name;
+  std::string action;
+  std::optional<std::string> message;
+  std::string content;
+  std::optional<Timestamp> created_at;
+};
+
+struct DocCid {
+  std::string cid;
+  std::string bytes;
+};
+
+struct ExportDocument {
+  // By EntityKind (server, alias, variable, secret); nullopt when the
+  // document does not hold that kind (an import then leaves it alone).
+  std::array<std::optional<std::vector<DocEntity>>, 4> entities;
+  std::vector<DocPageView> page_views;
+  std::vector<DocInteraction> interactions;
+  std::vector<DocCid> cids;
+};
+
+// Parses and checks a whole document. kInvalidArgument when anything is
+// wrong: the message's first line counts the problems, each further line
+// is one problem with its JSON path ("servers[3].name: ...").
+// kResourceExhausted when memory runs out.
+absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text);
+
+// True when `text` is valid UTF-8 (no overlong forms, no surrogates, nothing
+// past U+10FFFF).
+bool IsValidUtf8Text(absl::string_view text);
+
+}  // namespace viewer::app_internal
+
+#endif  // VIEWER_APP_INTERNAL_EXPORT_READER_H_
