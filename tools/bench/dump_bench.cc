@@ -1,0 +1,159 @@
+// Dump and load benchmarks (issue 6: "the dump time for a store of 100,000
+// rows"). The store is a memory store of 100,000 rows spread over the
+// tables as a busy session fills them:
+//   page_view 50,000   entity_interactions 30,000   cid 5,000 (1 KB each)
+//   server, alias, variable, secret 2,500 each    server_invocation 5,000
+//
+//   build/tools/bench/dump_bench --benchmark_min_time=2
+//
+// BM_DumpToSqliteFile is DumpToSqliteFile into a fresh file (temporary
+// file, copy, sync, rename, directory sync); BM_LoadIntoMemory loads that
+// file back (a copy to $TMPDIR, then SQLite -> memory); BM_CopyStore* are
+// the copies alone, without files.
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "app/cid.h"
+#include "app/schemas.h"
+#include "app/store_copy.h"
+#include "app/store_files.h"
+#include "benchmark/benchmark.h"
+#include "engine/memory_store.h"
+#include "sqlite_backend/sqlite_store.h"
+
+namespace viewer {
+namespace {
+
+constexpr int kRows = 100'000;
+
+void Check(const absl::Status& s, const char* what) {
+  if (!s.ok()) {
+    fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
+    abort();
+  }
+}
+
+std::unique_ptr<Store> NewMemory() {
+  MemoryOptions options;
+  options.catalog = AppCatalog();
+  auto store = MemoryStore::Open(std::move(options));
+  Check(store.status(), "memory store");
+  return std::move(*store);
+}
+
+// The 100,000-row store, built once.
+Store& Source() {
+  static Store* store = [] {
+    std::unique_ptr<Store> s = NewMemory();
+    auto txn = s->Begin(TransactionMode::kReadWrite);
+    Check(txn.status(), "begin");
+    Transaction& t = **txn;
+    int rows = 0;
+    auto insert = [&](const char* table, Assignments values) {
+      Check(t.Insert(table, values).status(), table);
+      ++rows;
+    };
+    for (int i = 0; i < 50'000; ++i) {
+      insert(kPageViewTable,
+             {{"path", Value::Text(absl::StrCat("/servers/srv-", i % 977))},
+              {"user_agent", Value::Text("Mozilla/5.0 (X11; Linux x86_64)")},
+              {"ip_address", Value::Text("127.0.0.1")}});
+    }
+    for (int i = 0; i < 30'000; ++i) {
+      insert(
+          kInteractionTable,
+          {{"entity_type", Value::Text("server")},
+           {"entity_name", Value::Text(absl::StrCat("srv-", i % 2500))},
+           {"action", Value::Text("update")},
+           {"message", Value::Text("updated server")},
+           {"content", Value::Text(absl::StrCat("Hello {{greeting}} ", i))}});
+    }
+    for (int i = 0; i < 5'000; ++i) {
+      std::string bytes(1024, static_cast<char>('a' + i % 26));
+      absl::StrAppend(&bytes, i);
+      insert(kCidTable, {{"path", Value::Text("/" + ComputeCid(bytes))},
+                         {"file_data", Value::Blob(bytes)},
+                         {"file_size", Value::Integer(bytes.size())}});
+      insert(kInvocationTable,
+             {{"server_name", Value::Text(absl::StrCat("srv-", i % 2500))},
+              {"result_cid", Value::Text(ComputeCid(bytes))}});
+    }
+    for (const char* table :
+         {kServerTable, kAliasTable, kVariableTable, kSecretTable}) {
+      for (int i = 0; i < 2'500; ++i) {
+        const std::string def = absl::StrCat("Hello from ", i, " {{greeting}}");
+        Assignments values = {{"name", Value::Text(absl::StrCat("e-", i))},
+                              {"definition", Value::Text(def)}};
+        if (std::string(table) == kServerTable) {
+          values.push_back({"definition_cid", Value::Text(ComputeCid(def))});
+        }
+        insert(table, values);
+      }
+    }
+    if (rows != kRows) abort();
+    Check(t.Commit(), "commit");
+    return s.release();
+  }();
+  return *store;
+}
+
+std::string TempDirectory() {
+  std::string dir =
+      (std::filesystem::temp_directory_path() / "viewer-dump-bench-XXXXXX")
+          .string();
+  if (mkdtemp(dir.data()) == nullptr) abort();
+  return dir;
+}
+
+void BM_DumpToSqliteFile(benchmark::State& state) {
+  Store& source = Source();
+  const std::string dir = TempDirectory();
+  for (auto _ : state) {
+    Check(DumpToSqliteFile(source, dir + "/dump.db"), "dump");
+  }
+  state.counters["rows"] = kRows;
+  state.counters["rows_per_s"] =
+      benchmark::Counter(kRows, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["file_MB"] =
+      std::filesystem::file_size(dir + "/dump.db") / 1e6;
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_DumpToSqliteFile)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_LoadIntoMemory(benchmark::State& state) {
+  const std::string dir = TempDirectory();
+  Check(DumpToSqliteFile(Source(), dir + "/dump.db"), "dump");
+  for (auto _ : state) {
+    MemoryOptions options;
+    auto loaded = LoadIntoMemory(dir + "/dump.db", std::move(options));
+    Check(loaded.status(), "load");
+  }
+  state.counters["rows_per_s"] =
+      benchmark::Counter(kRows, benchmark::Counter::kIsIterationInvariantRate);
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LoadIntoMemory)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_CopyStoreMemoryToMemory(benchmark::State& state) {
+  Store& source = Source();
+  for (auto _ : state) {
+    std::unique_ptr<Store> to = NewMemory();
+    Check(CopyStore(source, *to), "copy");
+    state.PauseTiming();
+    to.reset();
+    state.ResumeTiming();
+  }
+  state.counters["rows_per_s"] =
+      benchmark::Counter(kRows, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_CopyStoreMemoryToMemory)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace viewer
+
+BENCHMARK_MAIN();
