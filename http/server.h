@@ -15,9 +15,10 @@
 // Or, in main(): Bind, then Run() in the calling thread, with Stop()
 // called from a signal-watching thread.
 //
-// The routes are listed in http/README.md-style comments at the top of
-// routes_*.cc; every failure a client can cause is a 4xx, and a request
-// that fails changes nothing stored (each request writes in one
+// The routes are listed at the top of http/routes_entities.cc,
+// routes_cids.cc, routes_misc.cc and invoke.cc (the fallback chain: alias,
+// server, CID, 404). Every failure a client can cause is a 4xx, and a
+// request that fails changes nothing stored (each request writes in one
 // transaction, committed only on success).
 //
 // Thread safety: Bind, Start and Run from one thread, before Stop. Stop may
@@ -82,7 +83,9 @@ class ViewerServer {
   // accepted. Requires Bind.
   absl::Status Start();
   // Stops accepting, lets requests in progress finish, and (after Start)
-  // joins the background thread.
+  // joins the background thread. An idle keep-alive connection is closed
+  // within its 2-second keep-alive timeout, so this may take that long
+  // while a client holds one open.
   void Stop();
 
  private:
