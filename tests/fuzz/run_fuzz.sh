@@ -23,13 +23,15 @@ rm -rf "$work"
 mkdir -p "$work/corpus" "$work/artifacts"
 log="$work/fuzz.log"
 status=0
+start=$(date +%s)
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
   "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$@" \
   "$work/corpus" "$seeds" >"$log" 2>&1 || status=$?
 
 execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -n 1)
-echo "$name: ${execs:-?} executions in ${seconds}s (log: $log)"
+elapsed=$(($(date +%s) - start))
+echo "$name: ${execs:-?} executions in ${elapsed}s (limit ${seconds}s; log: $log)"
 if [ "$status" -ne 0 ]; then
   echo "$name: FAILED (exit status $status); end of the log:" >&2
   tail -n 60 "$log" >&2
