@@ -148,34 +148,24 @@ absl::StatusOr<std::string> ReadHead(const std::string& path, size_t bytes) {
 
 absl::StatusOr<std::unique_ptr<Store>> LoadSqlite(const std::string& path,
                                                   MemoryOptions options) {
-  const char* tmpdir = getenv("TMPDIR");
-  std::string dir =
-      absl::StrCat(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp",
-                   "/viewer-load-XXXXXX");
-  if (mkdtemp(dir.data()) == nullptr) {
-    return ErrnoError(absl::StatusCode::kInternal,
-                      absl::StrCat("cannot create a directory ", dir), errno);
+  // SQLite is never pointed at the file: opening it would create -wal and
+  // -shm files next to it (or change its journal mode). Its bytes are read
+  // and SQLite works on an in-memory image of them, so loading writes
+  // nothing anywhere.
+  if (FileSize(path + "-wal") > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, "-wal holds changes not yet in ", path,
+        " (is a viewer still using it?); stop that viewer, or run "
+        "\"sqlite3 ", path, " 'PRAGMA wal_checkpoint(TRUNCATE)'\", then "
+        "load again"));
   }
-  absl::Cleanup remove_dir = [&dir] {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  };
-  const std::string copy = dir + "/copy.db";
-  std::error_code ec;
-  std::filesystem::copy_file(path, copy, ec);
-  if (!ec && FileSize(path + "-wal") > 0) {
-    std::filesystem::copy_file(path + "-wal", copy + "-wal", ec);
-  }
-  if (ec) {
-    return absl::InternalError(
-        absl::StrCat("cannot copy ", path, " to ", dir, ": ", ec.message()));
-  }
+  VIEWER_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
   SqliteOptions sqlite_options;
-  sqlite_options.path = copy;
+  sqlite_options.path = ":memory:";
+  sqlite_options.image = std::make_shared<const std::string>(std::move(bytes));
   sqlite_options.catalog = options.catalog;
   sqlite_options.clock = options.clock;
   sqlite_options.pool_size = 1;
-  sqlite_options.create_if_missing = false;
   VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> source,
                           SqliteStore::Open(std::move(sqlite_options)));
   VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<MemoryStore> memory,

@@ -1,5 +1,7 @@
 #include "sqlite_backend/sqlite_store.h"
 
+#include <cstring>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -42,6 +44,34 @@ bool HasDbstat(Connection& conn) {
   return conn.Prepare("SELECT 1 FROM dbstat LIMIT 0").ok();
 }
 
+// Replaces the (empty, in-memory) main database of `conn` with a copy of
+// `image`.
+absl::Status LoadImage(Connection& conn, const std::string& image) {
+  constexpr absl::string_view kMagic("SQLite format 3\0", 16);
+  if (image.size() < 100 || absl::string_view(image).substr(0, 16) != kMagic) {
+    return absl::InvalidArgumentError("not a SQLite database image");
+  }
+  auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(image.size()));
+  if (copy == nullptr) {
+    return absl::ResourceExhaustedError("no memory for the database image");
+  }
+  memcpy(copy, image.data(), image.size());
+  // Bytes 18 and 19 say "WAL" (2) or "rollback journal" (1); an in-memory
+  // database cannot be in WAL mode, and the file's content as of its last
+  // checkpoint is a valid rollback-mode database.
+  if (copy[18] == 2) copy[18] = 1;
+  if (copy[19] == 2) copy[19] = 1;
+  int rc = sqlite3_deserialize(
+      conn.db(), "main", copy, static_cast<sqlite3_int64>(image.size()),
+      static_cast<sqlite3_int64>(image.size()),
+      SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+  if (rc != SQLITE_OK) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot read the database image: ", sqlite3_errstr(rc)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(SqliteOptions options)
@@ -67,9 +97,16 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   auto store = absl::WrapUnique(new SqliteStore(std::move(options)));
   const SqliteOptions& opts = store->options_;
 
+  if (opts.image != nullptr && !store->in_memory_) {
+    return absl::InvalidArgumentError(
+        "SqliteOptions.image needs path \":memory:\"");
+  }
   VIEWER_ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> conn,
       Connection::Open(opts.path, opts.create_if_missing, opts.busy_timeout));
+  if (opts.image != nullptr) {
+    VIEWER_RETURN_IF_ERROR(LoadImage(*conn, *opts.image));
+  }
   if (!store->in_memory_) {
     // WAL is a property of the file, kept across opens; setting it on a WAL
     // file changes nothing. It fails (answers the old mode) when another

@@ -79,6 +79,11 @@ struct SqliteOptions {
   int pool_size = 4;
   // Create the file when it does not exist; else that is kFailedPrecondition.
   bool create_if_missing = true;
+  // With path ":memory:": the database starts as a copy of these bytes, a
+  // SQLite file image (sqlite3_deserialize), so a file can be read without
+  // SQLite opening it (it would create -wal and -shm files next to it).
+  // An image of a WAL-mode file is read as of its last checkpoint.
+  std::shared_ptr<const std::string> image;
 };
 
 class SqliteStore final : public Store {

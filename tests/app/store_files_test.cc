@@ -149,17 +149,26 @@ TEST_F(StoreFilesTest, LoadingADumpGivesTheSameRowsAndLeavesTheFileAlone) {
   EXPECT_EQ(FilesIn(dir_.path()), std::vector<std::string>{"dump.db"});
 }
 
-TEST_F(StoreFilesTest, LoadingALiveDatabaseReadsItsWriteAheadLog) {
+// Loading reads the file's bytes, never opens it with SQLite (which would
+// write -wal/-shm files); rows still only in a live database's -wal are
+// therefore refused with the way out, and nothing is written.
+TEST_F(StoreFilesTest, LoadingALiveDatabaseIsRefusedUntilCheckpointed) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> disk, OpenDisk(dest_));
   ASSERT_OK(CopyToDisk(memory_.store(), *disk));
   ASSERT_GT(FileSize(dest_ + "-wal"), 0);  // the rows are in the log
   const std::string db = FileBytes(dest_), wal = FileBytes(dest_ + "-wal");
+  absl::StatusOr<std::unique_ptr<Store>> refused =
+      LoadIntoMemory(dest_, MemoryOptions{});
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("wal_checkpoint"));
+  EXPECT_EQ(FileBytes(dest_), db);
+  EXPECT_EQ(FileBytes(dest_ + "-wal"), wal);
+  disk.reset();  // closing the last connection checkpoints the log
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> loaded,
                        LoadIntoMemory(dest_, MemoryOptions{}));
   ASSERT_OK_AND_ASSIGN(StoreContents got, ReadContents(*loaded));
   ExpectSameContents(Want(), got);
-  EXPECT_EQ(FileBytes(dest_), db);
-  EXPECT_EQ(FileBytes(dest_ + "-wal"), wal);
 }
 
 // A file the original application made, in rollback-journal mode and
