@@ -102,6 +102,43 @@ absl::Status CheckTarget(absl::string_view target, int line) {
   return absl::OkStatus();
 }
 
+// libstdc++ reads a back-reference number or a {n,m} count into a long
+// without checking for overflow (undefined behaviour), so long numbers
+// there are refused before std::regex sees them.
+absl::Status CheckRegexNumbers(absl::string_view pattern, int line) {
+  constexpr size_t kMaxDigits = 4;
+  const auto digits_from = [&](size_t i) {
+    size_t end = i;
+    while (end < pattern.size() &&
+           absl::ascii_isdigit(static_cast<unsigned char>(pattern[end]))) {
+      ++end;
+    }
+    return end;
+  };
+  const absl::Status too_large = LineError(
+      line, "a repetition count or back-reference number in the regular "
+            "expression is too large");
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern[i] == '\\') {
+      const size_t end = digits_from(i + 1);
+      if (end - (i + 1) > kMaxDigits) return too_large;
+      i = end > i + 1 ? end : i + 2;  // the number, or the escaped character
+    } else if (pattern[i] == '{') {
+      size_t close = pattern.find('}', i);
+      if (close == absl::string_view::npos) close = pattern.size();
+      for (size_t j = i + 1; j < close;) {
+        const size_t end = digits_from(j);
+        if (end - j > kMaxDigits) return too_large;
+        j = end > j ? end : j + 1;
+      }
+      i = close;
+    } else {
+      ++i;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<AliasRule> ParseLine(absl::string_view text, int line) {
   size_t arrow = text.find("->");
   if (arrow == absl::string_view::npos) {
@@ -149,8 +186,15 @@ absl::StatusOr<AliasRule> ParseLine(absl::string_view text, int line) {
       return LineError(line, absl::StrCat("the regular expression is over ",
                                           kMaxAliasRegexChars, " characters"));
     }
+    if (absl::Status s = CheckRegexNumbers(rule.pattern, line); !s.ok()) {
+      return s;
+    }
     try {
-      auto flags = std::regex::ECMAScript;
+      // __polynomial (libstdc++) matches with the breadth-first executor:
+      // time linear in the path times the pattern's states, never the
+      // exponential backtracking of the default one (and no back-references,
+      // which it refuses with error_complexity).
+      auto flags = std::regex::ECMAScript | std::regex_constants::__polynomial;
       if (rule.ignore_case) flags |= std::regex::icase;
       rule.regex = std::make_shared<const std::regex>(rule.pattern, flags);
     } catch (const std::exception& e) {
@@ -162,7 +206,28 @@ absl::StatusOr<AliasRule> ParseLine(absl::string_view text, int line) {
   return rule;
 }
 
-// Replaces $1..$9 with the groups of `m` and $$ with '$'.
+// Group text as it may appear in a path: everything but unreserved
+// characters, '/' and sub-delimiters is percent-encoded, so that a request
+// path cannot put a space, '\\', '?', '#' or a line break into the
+// Location header.
+void AppendEncoded(absl::string_view text, std::string& out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : text) {
+    if (absl::ascii_isalnum(c) ||
+        absl::string_view("-._~/!$&'()*+,;=:@").find(static_cast<char>(c)) !=
+            absl::string_view::npos) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+}
+
+// Replaces $1..$9 with the (encoded) groups of `m` and $$ with '$'. The
+// result stays a path on this site: leading slashes are collapsed into one,
+// so "/$1" with "/evil.example" in the group is not "//evil.example".
 std::string ExpandGroups(absl::string_view target, const std::cmatch& m) {
   std::string out;
   for (size_t i = 0; i < target.size(); ++i) {
@@ -176,13 +241,20 @@ std::string ExpandGroups(absl::string_view target, const std::cmatch& m) {
       }
       if (n >= '1' && n <= '9') {
         size_t group = static_cast<size_t>(n - '0');
-        if (group < m.size() && m[group].matched) out.append(m[group].str());
+        if (group < m.size() && m[group].matched) {
+          AppendEncoded(absl::string_view(m[group].first,
+                                          static_cast<size_t>(m[group].length())),
+                        out);
+        }
         ++i;
         continue;
       }
     }
     out.push_back(c);
   }
+  size_t slashes = 0;
+  while (slashes < out.size() && out[slashes] == '/') ++slashes;
+  if (slashes > 1) out.erase(0, slashes - 1);
   return out;
 }
 

@@ -15,7 +15,12 @@
 //                  `?` any one character, `\` makes the next one literal
 //   [regex]        an ECMAScript regular expression that must match the
 //                  whole path; `$1`..`$9` in the target insert its groups
-//                  and `$$` a dollar sign
+//                  (percent-encoded: only A-Z a-z 0-9 - . _ ~ / and
+//                  ! $ & ' ( ) * + , ; = : @ stay as they are) and `$$` a
+//                  dollar sign. Leading slashes of the result collapse into
+//                  one, so a group can never make "//other.host". Matching
+//                  runs in time linear in the path (libstdc++'s
+//                  breadth-first matcher), so back-references are refused.
 //   [ignore-case]  ASCII letters match either case
 // Without [glob] or [regex] the pattern is literal and matches exactly.
 // Literal and glob patterns not starting with '/' get one ("docs" is
@@ -28,6 +33,8 @@
 //   "line 2: unknown flag [globb] (flags: [glob] [regex] [ignore-case])"
 //   "line 2: the target must be a path starting with '/', got 'x'"
 //   "line 2: bad regular expression: ..."
+//   "line 2: a repetition count or back-reference number in the regular
+//    expression is too large" (more than 4 digits)
 //
 // Thread safety: pure functions; rules are immutable once parsed and may be
 // shared between threads. Meant to be fuzzed: nothing here throws (regex

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testutil.h"
@@ -117,6 +118,52 @@ TEST(AliasRouterTest, Errors) {
                            " -> /x";
   EXPECT_THAT(ParseAliasDefinition(long_regex),
               StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// Found by tests/fuzz/alias_fuzz: a group must not turn the target into
+// another host, or put a line break or backslash into the Location header.
+TEST(AliasRouterTest, RegexGroupsStayOnThisSite) {
+  const char* def = "[regex] ^/go/(.*)$ -> /$1";
+  EXPECT_EQ(Route(def, "/go/docs/a"), "/docs/a");
+  EXPECT_EQ(Route(def, "/go//evil.example"), "/evil.example");
+  EXPECT_EQ(Route(def, "/go/\\evil.example"), "/%5Cevil.example");
+  EXPECT_EQ(Route("[regex] ^/go/([\\s\\S]*)$ -> /$1",
+                  "/go/a b\r\nSet-Cookie: x"),
+            "/a%20b%0D%0ASet-Cookie:%20x");
+  EXPECT_EQ(Route(def, "/go/q?x#y%"), "/q%3Fx%23y%25");
+  EXPECT_EQ(Route("[regex] /(x*) -> /a/$1", "/"), "/a/");
+}
+
+TEST(AliasRouterTest, RegexMatchingIsNotExponential) {
+  for (const char* def : {"[regex] /(.*)*x -> /t", "[regex] /(a+)+b -> /t",
+                          "[regex] /a*************x -> /t",
+                          "[regex] /(a|aa)*c -> /t"}) {
+    ASSERT_OK_AND_ASSIGN(auto rules, ParseAliasDefinition(def));
+    const auto start = absl::Now();
+    EXPECT_EQ(MatchAliasRules(rules, "/" + std::string(kMaxAliasRegexInput - 1, 'a')),
+              std::nullopt);
+    EXPECT_LT(absl::Now() - start, absl::Seconds(1)) << def;
+  }
+}
+
+TEST(AliasRouterTest, HugeRegexNumbersAndBackReferencesAreRefused) {
+  struct Case {
+    const char* definition;
+    const char* message_part;
+  };
+  for (const Case& c :
+       {Case{"[regex] /\\11111111111111111111 -> /x", "too large"},
+        Case{"[regex] /a{99999999999999999999} -> /x", "too large"},
+        Case{"[regex] /a{1,99999} -> /x", "too large"},
+        Case{"[regex] /(a)\\1 -> /x", "bad regular expression"}}) {
+    auto rules = ParseAliasDefinition(c.definition);
+    EXPECT_THAT(rules, StatusIs(absl::StatusCode::kInvalidArgument))
+        << c.definition;
+    EXPECT_THAT(std::string(rules.status().message()), HasSubstr(c.message_part))
+        << c.definition;
+  }
+  EXPECT_EQ(Route("[regex] /a{2,3} -> /x", "/aaa"), "/x");
+  EXPECT_EQ(Route("[regex] /\\d{4}x -> /y", "/2024x"), "/y");
 }
 
 TEST(AliasRouterTest, WithQuery) {
