@@ -11,8 +11,12 @@ cd "$(dirname "$0")"
 source scripts/common.sh
 
 # The top-level CMakeLists.txt looks for the test libraries (GoogleTest,
-# RapidCheck, benchmark) when it configures, even to build viewer alone,
-# so a fresh machine needs them too.
-ensure_packages "${VIEWER_BUILD_PACKAGES[@]}" "${VIEWER_TEST_PACKAGES[@]}"
+# RapidCheck, benchmark) whenever it configures, even to build viewer
+# alone, so a fresh machine needs these few of the test packages too (not
+# the rest: Chromium, clang, strace are for ./test.sh only).
+configure_packages=(
+  googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+)
+ensure_packages "${VIEWER_BUILD_PACKAGES[@]}" "${configure_packages[@]}"
 configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -- viewer
 exec build/http/viewer "$@"
