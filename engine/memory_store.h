@@ -11,8 +11,15 @@
 // one is O(1) and copies nothing. One writer at a time makes pending
 // versions and records them in its undo log; Commit stamps them with the
 // next timestamp (O(rows changed)) and publishes it; Rollback walks the log
-// backwards. Versions no open snapshot can see are freed at the end of each
-// commit and when the oldest snapshot closes.
+// backwards. Versions no open or future snapshot can see are freed by the
+// writer (at each commit and each begin) and, once writes have paused for
+// a millisecond, by the reader that closes a snapshot; a write that would
+// pass the byte limit first frees what it can.
+//
+// Beyond DESIGN.md section 3: a UNIQUE column's btree index is mirrored by
+// a hash map for equality lookups (internal/column_index.h); snapshots
+// register in lock-free slots (internal/snapshot_registry.h); table latches
+// spin rather than sleep (internal/latch.h).
 //
 // Thread safety: every method may be called from any thread. Readers run in
 // parallel with each other and with the writer; they wait only for the
