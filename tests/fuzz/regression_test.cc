@@ -1,10 +1,7 @@
 // What the fuzz targets (tests/fuzz/*_fuzz.cc) found, replayed as plain
-// tests in the normal build. Each test names the target and the input.
-//
-// Tests named DISABLED_ replay a bug that is not fixed yet in code owned
-// elsewhere (http/alias_router.cc); each says what the fix must achieve.
-// Enable it with the fix, and move the input from tests/fuzz/crashes/ into
-// tests/fuzz/corpus/ so the fuzzer starts from it too.
+// tests in the normal build. Each test names the target and the input,
+// which is also kept in tests/fuzz/corpus/<target>/crash_* so the fuzzer
+// starts from it.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -27,12 +24,12 @@ std::vector<AliasRule> Rules(absl::string_view definition) {
   return rules.ok() ? *std::move(rules) : std::vector<AliasRule>{};
 }
 
-// alias_fuzz, crashes/alias/open_redirect: a regex group copied from the
-// request path made the target "//evil.example", which the app sends as
-// "Location: //evil.example", a redirect to another host. A filled-in
-// target must be a path on this site like any written target (or the rule
-// must not match).
-TEST(AliasFuzzRegression, DISABLED_RegexGroupNeverMakesAnotherHost) {
+// alias_fuzz, corpus/alias/crash_open_redirect: a regex group copied from
+// the request path made the target "//evil.example", which the app sent as
+// "Location: //evil.example", a redirect to another host (and a group could
+// carry '\' or a line break). A filled-in target must be a path on this
+// site like any written target. Fixed in aa0ac14.
+TEST(AliasFuzzRegression, RegexGroupNeverMakesAnotherHost) {
   const std::vector<AliasRule> rules = Rules("[regex] ^/go/(.*)$ -> /$1");
   EXPECT_EQ(MatchAliasRules(rules, "/go/docs"), "/docs");
   for (const char* path :
@@ -46,11 +43,11 @@ TEST(AliasFuzzRegression, DISABLED_RegexGroupNeverMakesAnotherHost) {
   }
 }
 
-// alias_fuzz, crashes/alias/regex_redos: std::regex backtracks
-// exponentially, so one alias holds a server thread for minutes on a short
+// alias_fuzz, corpus/alias/crash_regex_redos: std::regex backtracked
+// exponentially, so one alias held a server thread for minutes on a short
 // path (28 s for 18 characters in the release build; ~3x per character).
-// Matching must stay fast for any accepted pattern.
-TEST(AliasFuzzRegression, DISABLED_RegexMatchingIsNotExponential) {
+// Matching must stay fast for any accepted pattern. Fixed in aa0ac14.
+TEST(AliasFuzzRegression, RegexMatchingIsNotExponential) {
   for (const char* definition :
        {"[regex] /(.*)*x -> /t", "[regex] /a*************x -> /t",
         "[regex] ^/go/(.**)$~ -> /t"}) {
@@ -64,14 +61,14 @@ TEST(AliasFuzzRegression, DISABLED_RegexMatchingIsNotExponential) {
   }
 }
 
-// alias_fuzz, crashes/alias/regex_int_overflow: libstdc++ reads the number
-// of a back-reference or a {n,m} count into a long without an overflow
-// check (regex_compiler.tcc, _M_cur_int_value), so this definition is
-// signed-integer-overflow UB inside ParseAliasDefinition. Only a UBSan
-// build shows it (the address+undefined build aborts here; the normal build
-// passes by luck, the wrapped number being refused). Such numbers must be
-// refused before std::regex reads them.
-TEST(AliasFuzzRegression, DISABLED_HugeRegexNumbersAreRefusedFirst) {
+// alias_fuzz, corpus/alias/crash_regex_int_overflow: libstdc++ reads the
+// number of a back-reference or a {n,m} count into a long without an
+// overflow check (regex_compiler.tcc, _M_cur_int_value), so this definition
+// was signed-integer-overflow UB inside ParseAliasDefinition. Only a UBSan
+// build shows it (the address+undefined build aborts; elsewhere the wrapped
+// number happened to be refused). Such numbers must be refused before
+// std::regex reads them. Fixed in aa0ac14.
+TEST(AliasFuzzRegression, HugeRegexNumbersAreRefusedFirst) {
   EXPECT_THAT(ParseAliasDefinition("[regex] /\\11111111111111111111 -> /x"),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseAliasDefinition("[regex] /a{99999999999999999999} -> /x"),
