@@ -157,7 +157,7 @@ bool operator==(const Value& a, const Value& b) {
   return a.rep_ == b.rep_;
 }
 
-int CompareValues(const Value& a, const Value& b) {
+int CompareValuesSlow(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) {
     return static_cast<int>(a.kind()) < static_cast<int>(b.kind()) ? -1 : 1;
   }

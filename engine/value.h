@@ -108,8 +108,21 @@ class Value {
 
 // Total order used by indexes and ORDER BY: NULL first, then by kind, then
 // by value (TEXT and BLOB bytewise, as SQLite's BINARY collation). Returns
-// <0, 0 or >0.
-int CompareValues(const Value& a, const Value& b);
+// <0, 0 or >0. Inline for the two common cases (index keys are mostly
+// text or integers); the rest is in value.cc.
+int CompareValuesSlow(const Value& a, const Value& b);
+inline int CompareValues(const Value& a, const Value& b) {
+  if (a.kind() == b.kind()) {
+    if (a.kind() == ValueKind::kText) {
+      int c = a.text().compare(b.text());
+      return c < 0 ? -1 : (c > 0);
+    }
+    if (a.kind() == ValueKind::kInteger) {
+      return a.integer() < b.integer() ? -1 : (a.integer() > b.integer());
+    }
+  }
+  return CompareValuesSlow(a, b);
+}
 
 struct ValueLess {
   bool operator()(const Value& a, const Value& b) const {
