@@ -304,10 +304,16 @@ absl::Status DeleteEntity(Transaction& txn, EntityKind kind,
   Entity current = FromRow(kind, row);
   return Atomically(txn, [&]() -> absl::Status {
     VIEWER_RETURN_IF_ERROR(txn.Delete(Info(kind).table, current.id));
-    return Record(
-        txn, kind, current.name, "delete",
-        absl::StrCat("deleted ", Info(kind).display, " ", Quoted(current.name)),
-        current.definition);
+    // No content: the definition is in the interactions before this one,
+    // and a delete that copied it would free no room in a full store.
+    return RecordInteraction(
+               txn, {.entity_type = Info(kind).display,
+                     .entity_name = current.name,
+                     .action = "delete",
+                     .message = absl::StrCat("deleted ", Info(kind).display,
+                                             " ", Quoted(current.name)),
+                     .content = ""})
+        .status();
   });
 }
 

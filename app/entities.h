@@ -137,8 +137,9 @@ absl::StatusOr<Entity> UpdateEntity(Transaction& txn, EntityKind kind,
 // the entity is returned as it is. kNotFound when `name` does not exist.
 absl::StatusOr<Entity> SetEntityEnabled(Transaction& txn, EntityKind kind,
                                         absl::string_view name, bool enabled);
-// Deletes the entity and records a "delete" interaction (the interactions
-// recorded earlier stay). kNotFound when `name` does not exist.
+// Deletes the entity and records a "delete" interaction with empty content
+// (the interactions recorded earlier, which hold its definitions, stay).
+// kNotFound when `name` does not exist.
 absl::Status DeleteEntity(Transaction& txn, EntityKind kind,
                           absl::string_view name);
 

@@ -47,16 +47,33 @@ absl::StatusOr<Version*> MemoryTransaction::Push(size_t t,
                                                 std::vector<Value> values,
                                                 Version* predecessor) {
   MvccTable& table = store_->table(t);
-  absl::StatusOr<Version*> pushed = table.Push(&values, predecessor);
+  absl::StatusOr<Version*> pushed = table.Push(&values, predecessor, 0);
   if (pushed.ok() ||
-      pushed.status().code() != absl::StatusCode::kResourceExhausted ||
-      store_->garbage_count_.load() == 0) {
+      pushed.status().code() != absl::StatusCode::kResourceExhausted) {
     return pushed;
   }
   // Old versions nobody can see any more may still be held: free them
   // before deciding the store is full.
-  store_->CollectGarbage(store_->snapshots_.Horizon());
-  return table.Push(&values, predecessor);
+  if (store_->garbage_count_.load() != 0) {
+    store_->CollectGarbage(store_->snapshots_.Horizon());
+    pushed = table.Push(&values, predecessor, 0);
+    if (pushed.ok() ||
+        pushed.status().code() != absl::StatusCode::kResourceExhausted) {
+      return pushed;
+    }
+  }
+  // Still full: the write may use the room this transaction's deletes
+  // free, the committed versions of rows it has deleted (an updated row's
+  // old version may share its blobs with the new one, so it counts not).
+  int64_t frees = 0;
+  for (const UndoEntry& e : undo_) {
+    if (!e.created && e.version->begin != kPending &&
+        store_->table(e.table).WriterVisible(e.id, view_) == nullptr) {
+      frees += e.version->charged_bytes;
+    }
+  }
+  if (frees == 0) return pushed;
+  return table.Push(&values, predecessor, frees);
 }
 
 absl::Status MemoryTransaction::UpdateRow(size_t t, Version* current,

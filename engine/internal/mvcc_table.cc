@@ -126,7 +126,8 @@ absl::Status MvccTable::CheckUnique(const std::vector<Value>& row,
 }
 
 absl::StatusOr<Version*> MvccTable::Push(std::vector<Value>* values,
-                                         Version* predecessor) {
+                                         Version* predecessor,
+                                         int64_t allowance) {
   const int64_t id = (*values)[0].integer();
   auto version = std::make_unique<Version>();
   version->values = std::move(*values);
@@ -157,7 +158,7 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value>* values,
     }
   }
   const int64_t used = budget_->used.load(std::memory_order_relaxed);
-  if (budget_->limit > 0 && used + needed > budget_->limit) {
+  if (budget_->limit > 0 && used + needed > budget_->limit + allowance) {
     *values = std::move(version->values);  // the caller's again
     return absl::ResourceExhaustedError(absl::StrCat(
         "memory limit reached: this write to ", schema_->name(), " needs ",

@@ -95,10 +95,11 @@ class MvccTable {
       ABSL_LOCKS_EXCLUDED(latch_);
   // Makes `*values` the new pending head of chain (*values)[0]; ends
   // `predecessor` (the writer-visible head) when given. Takes the values on
-  // success. Fails with kResourceExhausted if the budget would be passed,
-  // changing nothing and leaving `*values` as they were.
+  // success. Fails with kResourceExhausted if the budget would be passed
+  // by more than `allowance` bytes, changing nothing and leaving `*values`
+  // as they were.
   absl::StatusOr<Version*> Push(std::vector<Value>* values,
-                                Version* predecessor)
+                                Version* predecessor, int64_t allowance)
       ABSL_LOCKS_EXCLUDED(latch_);
   // Marks `v` ended by the writer.
   void End(Version* v) ABSL_LOCKS_EXCLUDED(latch_);

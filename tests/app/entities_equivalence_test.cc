@@ -237,7 +237,7 @@ TEST_P(EntityKindEquivalenceTest, EveryWriteRecordsAnInteraction) {
       {"create", secret ? "<redacted>" : "v1"},
       {"update", secret ? "<redacted>" : "v2"},
       {"disable", secret ? "<redacted>" : "v2"},
-      {"delete", secret ? "<redacted>" : "v2"}};
+      {"delete", ""}};  // the definition is in the rows before
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ((*all)[i].entity_type, type);
     EXPECT_EQ((*all)[i].entity_name, "h");

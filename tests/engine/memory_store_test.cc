@@ -233,6 +233,62 @@ TEST_F(MemoryStoreTest, ByteLimitRefusesWholeWritesAndEvictsNothing) {
   Insert("after-delete", {{"body", Value::Blob(std::string(1000, 'z'))}});
 }
 
+// A delete that records what it did (as viewer's entity deletes do) works
+// in a full store: the transaction may use the room its deletes free, and
+// no more.
+TEST_F(MemoryStoreTest, AFullStoreStillTakesADeleteThatRecordsItself) {
+  Open(64 * 1024);
+  std::vector<int64_t> ids;
+  for (int i = 0;; ++i) {
+    auto txn = Write();
+    auto id = txn->Insert("doc", {{"name", Value::Text("d" + std::to_string(i))},
+                                  {"body", Value::Blob(std::string(1000, 'z'))}});
+    if (!id.ok()) {
+      ASSERT_THAT(id.status(), testing::StatusIs(StatusCode::kResourceExhausted));
+      break;
+    }
+    ASSERT_OK(txn->Commit());
+    ids.push_back(*id);
+  }
+  const int64_t full = Bytes();
+  // Without a delete, even a small row is refused.
+  {
+    auto txn = Write();
+    EXPECT_THAT(txn->Insert("doc", {{"name", Value::Text("log")},
+                                    {"note", Value::Text(std::string(900, 'n'))}}),
+                testing::StatusIs(StatusCode::kResourceExhausted));
+  }
+  // Delete one row and record it: fine, and the room is back after commit.
+  {
+    auto txn = Write();
+    ASSERT_OK(txn->Delete("doc", ids[0]));
+    ASSERT_OK(txn->Insert("doc", {{"name", Value::Text("log")},
+                                  {"note", Value::Text(std::string(900, 'n'))}}));
+    // A second row would use more than the delete frees: refused, and the
+    // transaction keeps what it did so far.
+    EXPECT_THAT(txn->Insert("doc", {{"name", Value::Text("more")},
+                                    {"body", Value::Blob(std::string(1000, 'm'))}}),
+                testing::StatusIs(StatusCode::kResourceExhausted));
+    ASSERT_OK(txn->Commit());
+  }
+  EXPECT_LE(Bytes(), full);
+  auto reader = Read();
+  ASSERT_OK_AND_ASSIGN(int64_t n, reader->Count("doc"));
+  EXPECT_EQ(n, static_cast<int64_t>(ids.size()));  // one gone, "log" added
+  reader.reset();
+  // A deleted row the transaction itself inserted frees nothing it may use.
+  {
+    auto txn = Write();
+    auto mine = txn->Insert("doc", {{"name", Value::Text("tiny")}});
+    if (mine.ok()) {
+      ASSERT_OK(txn->Delete("doc", *mine));
+    }
+    EXPECT_THAT(txn->Insert("doc", {{"name", Value::Text("big")},
+                                    {"body", Value::Blob(std::string(4000, 'b'))}}),
+                testing::StatusIs(StatusCode::kResourceExhausted));
+  }
+}
+
 TEST_F(MemoryStoreTest, ReadersRunBesideTheWriterAndSeeWholeCommits) {
   // Two rows whose n always sums to 100 in every committed state.
   Insert("a", {{"n", Value::Integer(50)}});
