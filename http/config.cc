@@ -25,6 +25,9 @@ cxxopts::Options MakeOptions() {
       "viewer",
       "viewer: content-addressed content (CIDs) and the servers, aliases,\n"
       "variables and secrets around it, on a SQLite file or in memory.\n\n"
+      "Typical demo: viewer --read-only --seed demo\n"
+      "Keep a memory session: viewer --in-memory-db --load work.db "
+      "--dump-db-on-exit work.db\n\n"
       "Environment:\n"
       "  DATABASE_URL  the disk database: sqlite:///relative.db or\n"
       "                sqlite:////absolute.db (default sqlite:///secureapp.db)\n");
@@ -40,8 +43,30 @@ cxxopts::Options MakeOptions() {
        cxxopts::value<std::string>()->default_value("./cids"), "DIR")
       ("max-body", "Largest request body accepted (413 past it)",
        cxxopts::value<std::string>()->default_value("64M"), "SIZE")
-      ("max-memory", "Memory mode: most bytes the store may hold (507 past it)",
+      ("max-memory",
+       "Memory mode: most bytes the store may hold, e.g. 512K, 100M, 1G, "
+       "1.5G. A write past it is refused whole (HTTP 507; 413 for one body "
+       "larger than the limit); nothing is ever evicted",
        cxxopts::value<std::string>()->default_value("1G"), "SIZE")
+      ("dump-db-on-exit",
+       "Memory mode: on exit (SIGINT/SIGTERM), and on POST /api/dump, write "
+       "the whole store to FILE, a SQLite database that viewer on disk opens "
+       "directly (DATABASE_URL=sqlite:////abs/FILE). Written to a temporary "
+       "file renamed into place when complete: FILE is always whole",
+       cxxopts::value<std::string>(), "FILE")
+      ("load",
+       "Memory mode: start from FILE, a SQLite database (a dump, or a disk "
+       "database no viewer is using) or an export document (GET /export); "
+       "FILE is only read",
+       cxxopts::value<std::string>(), "FILE")
+      ("seed",
+       "Memory mode: fill the session with a demo (the only NAME is 'demo'), "
+       "built on the cids folder; adds only what is missing",
+       cxxopts::value<std::string>(), "NAME")
+      ("read-only",
+       "A demo session: memory mode (implies --in-memory-db), and every "
+       "request but GET and HEAD is refused with 405; no page views are "
+       "recorded")
       ("threads", "Worker threads; 0: one per CPU, at least 8",
        cxxopts::value<std::string>()->default_value("0"), "N")
       ("debug", "Log every request (method, path, status, time)")
@@ -59,6 +84,35 @@ absl::StatusOr<int> ParseIntInRange(absl::string_view flag,
         ", got '", text, "'"));
   }
   return value;
+}
+
+// The flags that only make sense for a memory session, and the one
+// combination that makes no sense at all.
+absl::Status CheckMemoryOnlyFlags(const Config& config, bool in_memory) {
+  if (!in_memory) {
+    if (!config.dump_path.empty()) {
+      return absl::InvalidArgumentError(
+          "--dump-db-on-exit needs --in-memory-db: a disk database is "
+          "already written to its file as it changes");
+    }
+    if (!config.load_path.empty()) {
+      return absl::InvalidArgumentError(
+          "--load needs --in-memory-db (or --read-only); to work on a SQLite "
+          "file directly, use DATABASE_URL=sqlite:////absolute/path.db");
+    }
+    if (!config.seed.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--seed ", config.seed,
+          " needs --in-memory-db (or --read-only): a seed never writes into "
+          "a disk database"));
+    }
+  }
+  if (config.read_only && !config.dump_path.empty()) {
+    return absl::InvalidArgumentError(
+        "--dump-db-on-exit with --read-only: a read-only session changes "
+        "nothing, so there is nothing new to dump");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -110,20 +164,46 @@ absl::StatusOr<uint64_t> ParseByteSize(absl::string_view text) {
   size_t digits = 0;
   while (digits < s.size() && absl::ascii_isdigit(s[digits])) ++digits;
   absl::string_view number = s.substr(0, digits);
-  std::string unit = absl::AsciiStrToUpper(s.substr(digits));
-  uint64_t value = 0;
+  absl::string_view fraction;
+  size_t end = digits;
+  if (end < s.size() && s[end] == '.') {
+    size_t f = end + 1;
+    while (f < s.size() && absl::ascii_isdigit(s[f])) ++f;
+    fraction = s.substr(end + 1, f - end - 1);
+    end = f;
+  }
+  std::string unit = absl::AsciiStrToUpper(s.substr(end));
+  auto bad = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", text, "' is not a size (try 65536, 512K, 100M, 1G or 1.5G)"));
+  };
   int shift = -1;
   if (unit.empty() || unit == "B") shift = 0;
   if (unit == "K" || unit == "KB" || unit == "KIB") shift = 10;
   if (unit == "M" || unit == "MB" || unit == "MIB") shift = 20;
   if (unit == "G" || unit == "GB" || unit == "GIB") shift = 30;
   if (unit == "T" || unit == "TB" || unit == "TIB") shift = 40;
-  if (number.empty() || shift < 0 || !absl::SimpleAtoi(number, &value) ||
-      value == 0 || value > (uint64_t{1} << (62 - shift))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", text, "' is not a size (try 65536, 64K, 512M or 1G)"));
+  uint64_t whole = 0;
+  if (number.empty() || shift < 0 || !absl::SimpleAtoi(number, &whole) ||
+      whole > (uint64_t{1} << (62 - shift))) {
+    return bad();
   }
-  return value << shift;
+  // A fraction of the unit, rounded down to whole bytes ("1.5G"); at most
+  // nine digits, so fraction * 2^40 stays inside 64 bits.
+  uint64_t part = 0;
+  if (s.size() > digits && s[digits] == '.') {
+    uint64_t numerator = 0, denominator = 1;
+    if (fraction.empty() || fraction.size() > 9 ||
+        !absl::SimpleAtoi(fraction, &numerator)) {
+      return bad();
+    }
+    for (size_t i = 0; i < fraction.size(); ++i) denominator *= 10;
+    part = (numerator << shift) / denominator;
+    if (numerator != 0 && (shift == 0 || part == 0)) return bad();
+  }
+  const uint64_t value = (whole << shift) + part;
+  if (value == 0 || value > (uint64_t{1} << 62)) return bad();
+  return value;
 }
 
 absl::StatusOr<CommandLine> ParseCommandLine(
@@ -176,7 +256,37 @@ absl::StatusOr<CommandLine> ParseCommandLine(
                                              : config.max_memory_bytes) = *size;
     }
     config.debug = result["debug"].as<bool>();
-    const bool in_memory = result["in-memory-db"].as<bool>();
+    config.read_only = result["read-only"].as<bool>();
+    auto file_flag = [&](const char* flag,
+                         std::string& into) -> absl::Status {
+      if (!result.count(flag)) return absl::OkStatus();
+      into = text(flag);
+      if (into.empty() || into.find('\0') != std::string::npos) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", flag, " needs a file name"));
+      }
+      return absl::OkStatus();
+    };
+    if (absl::Status s = file_flag("dump-db-on-exit", config.dump_path);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = file_flag("load", config.load_path); !s.ok()) {
+      return s;
+    }
+    if (result.count("seed")) {
+      config.seed = text("seed");
+      if (config.seed != "demo") {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "unknown --seed '", config.seed, "' (the only seed is 'demo')"));
+      }
+    }
+    // --read-only is a demo session, which is a memory session.
+    const bool in_memory =
+        result["in-memory-db"].as<bool>() || config.read_only;
+    if (absl::Status s = CheckMemoryOnlyFlags(config, in_memory); !s.ok()) {
+      return s;
+    }
     const bool env_set = database_url_env && !database_url_env->empty();
     config.database_url = env_set ? *database_url_env : kDefaultDatabaseUrl;
     if (in_memory) {

@@ -17,6 +17,10 @@
 //   - "sqlite:///:memory:" is refused with a hint to use --in-memory-db
 //     (memory mode never uses SQLite); any other scheme, an empty path, a
 //     query string or a NUL is refused as unsupported.
+//   - --read-only implies memory mode. --dump-db-on-exit, --load and
+//     --seed need memory mode (--in-memory-db or --read-only); the only seed
+//     is "demo"; --dump-db-on-exit with --read-only is refused (nothing to
+//     dump).
 //   - Unknown flags, stray arguments and bad values are kInvalidArgument
 //     with a one-line message.
 //
@@ -61,6 +65,17 @@ struct Config {
   uint64_t max_memory_bytes = uint64_t{1} << 30;
   // Worker threads; 0: the number of CPUs, at least 8.
   int threads = 0;
+  // Memory mode: the SQLite file written at shutdown and by POST /api/dump
+  // (--dump-db-on-exit); empty: neither. The only path a dump ever goes to.
+  std::string dump_path;
+  // Memory mode: the SQLite file or export document to start from (--load);
+  // empty: start empty.
+  std::string load_path;
+  // Memory mode: the seed to add at start ("demo"); empty: none.
+  std::string seed;
+  // A demo session (--read-only, which implies memory mode): every method
+  // but GET and HEAD gets 405, and no page views are recorded.
+  bool read_only = false;
 };
 
 struct CommandLine {
@@ -82,7 +97,8 @@ absl::StatusOr<CommandLine> ParseCommandLine(
 // kInvalidArgument for anything else, with the reason (see above).
 absl::StatusOr<std::string> DatabasePathFromUrl(absl::string_view url);
 
-// "65536", "64K", "64KiB", "512M", "1G", "1GB" (powers of 1024) -> bytes.
+// "65536", "64K", "64KiB", "512M", "1G", "1GB", "1.5G" (powers of 1024; a
+// fraction of a unit is rounded down to whole bytes) -> bytes.
 // kInvalidArgument for anything else, zero, or past 2^62.
 absl::StatusOr<uint64_t> ParseByteSize(absl::string_view text);
 

@@ -7,7 +7,8 @@
 //   2. servers: /<name> of an enabled server runs its template (GET or
 //      POST), stores the output as a CID, records a server_invocation and
 //      redirects (302 for GET, 303 for POST) to /<result CID>. An unknown
-//      placeholder is 422 and stores nothing.
+//      placeholder is 422 and stores nothing. In a read-only demo the
+//      output is the answer itself (200) and nothing is stored.
 #include <map>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "app/invocations.h"
 #include "http/alias_router.h"
 #include "http/internal/app.h"
+#include "http/mime.h"
 #include "http/render.h"
 #include "http/template.h"
 
@@ -65,6 +67,66 @@ nlohmann::json RequestDetails(const httplib::Request& req) {
 absl::StatusOr<std::string> StoreJson(const App& app, Transaction& txn,
                                       const nlohmann::json& doc) {
   return app.cids().Create(txn, DumpJson(doc, 2));
+}
+
+// What a template saw, as stored with an invocation (secrets by name only).
+struct Seen {
+  nlohmann::json variables = nlohmann::json::array();
+  nlohmann::json secrets = nlohmann::json::array();
+  nlohmann::json servers = nlohmann::json::array();
+};
+
+// The template's inputs: the request, and every enabled variable, secret
+// and server as `txn` sees them.
+absl::Status GatherInputs(Transaction& txn, const Ctx& ctx,
+                          TemplateInputs& inputs, Seen& seen) {
+  inputs.request_path = ctx.req.path;
+  for (const auto& [k, v] : ctx.req.params) inputs.query.emplace(k, v);
+  for (EntityKind kind :
+       {EntityKind::kVariable, EntityKind::kSecret, EntityKind::kServer}) {
+    absl::StatusOr<std::vector<Entity>> list = ListEntities(txn, kind);
+    if (!list.ok()) return list.status();
+    for (const Entity& e : *list) {
+      if (!e.enabled) continue;
+      const std::string value = e.definition.value_or("");
+      if (kind == EntityKind::kVariable) {
+        inputs.variables.emplace(e.name, value);
+        seen.variables.push_back({{"name", e.name}, {"value", value}});
+      } else if (kind == EntityKind::kSecret) {
+        inputs.secrets.emplace(e.name, value);
+        seen.secrets.push_back(e.name);  // never the value
+      } else {
+        seen.servers.push_back(
+            {{"name", e.name},
+             {"definition", value},
+             {"definition_cid", e.definition_cid
+                                    ? nlohmann::json(*e.definition_cid)
+                                    : nullptr}});
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A read-only demo runs a server without storing anything: the output is
+// the answer itself (200), not a redirect to a new CID.
+void RunServerReadOnly(const App& app, const std::string& name, Ctx& ctx) {
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+  HTTP_ASSIGN_OR_FAIL(ctx, Entity server,
+                      GetEntity(*txn, EntityKind::kServer, name));
+  TemplateInputs inputs;
+  Seen seen;
+  HTTP_RETURN_IF_ERROR(ctx, GatherInputs(*txn, ctx, inputs, seen));
+  absl::StatusOr<std::string> output =
+      RenderTemplate(server.definition.value_or(""), inputs);
+  if (!output.ok()) {
+    return ctx.Error(422, absl::StrCat("server '", name, "': ",
+                                       output.status().message()));
+  }
+  ctx.res.status = 200;
+  ctx.res.set_header("X-Content-Type-Options", "nosniff");
+  ctx.res.set_header("Cache-Control", "no-store");
+  ctx.res.set_content(*output, MimeTypeFor("", *output).c_str());
 }
 
 }  // namespace
@@ -119,6 +181,10 @@ bool TryServer(const App& app, Ctx& ctx) {
                                         "POST"));
     return true;
   }
+  if (app.options().read_only) {
+    RunServerReadOnly(app, name, ctx);
+    return true;
+  }
   std::string result_cid;
   absl::Status template_status;
   absl::Status status = app.Write([&](Transaction& txn) -> absl::Status {
@@ -129,34 +195,13 @@ bool TryServer(const App& app, Ctx& ctx) {
                                               "' was just disabled"));
     }
     TemplateInputs inputs;
-    inputs.request_path = ctx.req.path;
-    for (const auto& [k, v] : ctx.req.params) inputs.query.emplace(k, v);
-    nlohmann::json variables = nlohmann::json::array();
-    nlohmann::json secrets = nlohmann::json::array();
-    nlohmann::json servers = nlohmann::json::array();
-    for (EntityKind kind : {EntityKind::kVariable, EntityKind::kSecret,
-                            EntityKind::kServer}) {
-      absl::StatusOr<std::vector<Entity>> list = ListEntities(txn, kind);
-      if (!list.ok()) return list.status();
-      for (const Entity& e : *list) {
-        if (!e.enabled) continue;
-        const std::string value = e.definition.value_or("");
-        if (kind == EntityKind::kVariable) {
-          inputs.variables.emplace(e.name, value);
-          variables.push_back({{"name", e.name}, {"value", value}});
-        } else if (kind == EntityKind::kSecret) {
-          inputs.secrets.emplace(e.name, value);
-          secrets.push_back(e.name);  // never the value
-        } else {
-          servers.push_back(
-              {{"name", e.name},
-               {"definition", value},
-               {"definition_cid", e.definition_cid
-                                      ? nlohmann::json(*e.definition_cid)
-                                      : nullptr}});
-        }
-      }
+    Seen seen;
+    if (absl::Status s = GatherInputs(txn, ctx, inputs, seen); !s.ok()) {
+      return s;
     }
+    nlohmann::json& variables = seen.variables;
+    nlohmann::json& secrets = seen.secrets;
+    nlohmann::json& servers = seen.servers;
     absl::StatusOr<std::string> output =
         RenderTemplate(server->definition.value_or(""), inputs);
     if (!output.ok()) {

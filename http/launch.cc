@@ -16,10 +16,10 @@
 #include "absl/strings/str_join.h"
 #include "app/cid_directory.h"
 #include "app/schemas.h"
-#include "engine/memory_store.h"
 #include "http/config.h"
+#include "http/render.h"
 #include "http/server.h"
-#include "sqlite_backend/sqlite_store.h"
+#include "http/session.h"
 
 namespace viewer {
 namespace {
@@ -37,21 +37,17 @@ int Fail(absl::string_view message, int code = 1) {
   return code;
 }
 
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Config& config) {
-  if (config.mode == StoreMode::kMemory) {
-    MemoryOptions options;
-    options.catalog = AppCatalog();
-    options.byte_limit = static_cast<int64_t>(config.max_memory_bytes);
-    auto store = MemoryStore::Open(std::move(options));
-    if (!store.ok()) return store.status();
-    return std::unique_ptr<Store>(std::move(*store));
+// "server 2, alias 1, ... rows" for the start-up line of a loaded file.
+std::string RowSummary(Store& store) {
+  absl::StatusOr<StoreStats> stats = store.Stats();
+  if (!stats.ok()) return stats.status().ToString();
+  std::vector<std::string> parts;
+  int64_t total = 0;
+  for (const TableStats& t : stats->tables) {
+    parts.push_back(absl::StrCat(t.table, " ", t.rows));
+    total += t.rows;
   }
-  SqliteOptions options;
-  options.path = config.database_path;
-  options.catalog = AppCatalog();
-  auto store = SqliteStore::Open(std::move(options));
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<Store>(std::move(*store));
+  return absl::StrCat(total, " rows (", absl::StrJoin(parts, ", "), ")");
 }
 
 void PrintDiscarded(const Config& config, Store& store) {
@@ -95,36 +91,63 @@ int RunViewer(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  if (config.mode == StoreMode::kMemory) {
-    std::cerr << "viewer: WARNING: in-memory database (--in-memory-db). "
-                 "Nothing is written to disk: everything created in this "
-                 "session is lost when viewer stops. The cids folder "
-              << config.cids_dir << " is only read, never written."
-              << std::endl;
+  const bool memory = config.mode == StoreMode::kMemory;
+  if (memory) {
+    std::cerr << "viewer: WARNING: in-memory database ("
+              << (config.read_only ? "--read-only" : "--in-memory-db")
+              << "). Nothing is written to disk"
+              << (config.dump_path.empty()
+                      ? ": everything created in this session is lost when "
+                        "viewer stops."
+                      : absl::StrCat(" except the dump to ", config.dump_path,
+                                     " at exit and on POST /api/dump "
+                                     "(--dump-db-on-exit)."))
+              << " The cids folder " << config.cids_dir
+              << " is only read, never written." << std::endl;
   }
   Say(config, absl::StrCat("viewer ", ViewerVersion(), " starting in ",
-                           config.mode == StoreMode::kMemory
-                               ? "memory mode (--in-memory-db)"
-                               : "disk mode"));
-  if (config.mode == StoreMode::kMemory) {
-    if (config.memory_overrides_database_url) {
-      Say(config, absl::StrCat("--in-memory-db wins over DATABASE_URL=",
-                               config.database_url,
-                               "; that database is not opened"));
+                           memory ? (config.read_only
+                                         ? "memory mode, read-only demo "
+                                           "(--read-only)"
+                                         : "memory mode (--in-memory-db)")
+                                  : "disk mode"));
+  if (memory && config.memory_overrides_database_url) {
+    Say(config, absl::StrCat("--in-memory-db wins over DATABASE_URL=",
+                             config.database_url,
+                             "; that database is not opened"));
+  }
+  if (!config.dump_path.empty()) {
+    if (absl::Status s = CheckDumpTarget(config.dump_path); !s.ok()) {
+      return Fail(s.message());
     }
   }
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(config);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenSessionStore(config);
   if (!store.ok()) {
+    if (!config.load_path.empty()) {
+      return Fail(absl::StrCat("cannot load ", config.load_path, ": ",
+                               store.status().message()));
+    }
     return Fail(absl::StrCat("cannot open the database ",
                              config.database_path, ": ",
                              store.status().message()));
   }
-  Say(config, config.mode == StoreMode::kMemory
-                  ? absl::StrCat("database: in memory, up to ",
-                                 config.max_memory_bytes,
-                                 " bytes; nothing is written to disk")
-                  : absl::StrCat("database: ", (*store)->Describe(),
-                                 " (DATABASE_URL=", config.database_url, ")"));
+  if (memory) {
+    Say(config,
+        absl::StrCat("database: in memory, up to ",
+                     HumanBytes(static_cast<int64_t>(config.max_memory_bytes)),
+                     " (--max-memory); ",
+                     config.dump_path.empty()
+                         ? "nothing is written to disk"
+                         : absl::StrCat("dumped to ", config.dump_path,
+                                        " at exit and on POST /api/dump")));
+  } else {
+    Say(config, absl::StrCat("database: ", (*store)->Describe(),
+                             " (DATABASE_URL=", config.database_url, ")"));
+  }
+  if (!config.load_path.empty()) {
+    Say(config, absl::StrCat("loaded ", config.load_path, ": ",
+                             RowSummary(**store), "; the file is only read"));
+  }
   absl::StatusOr<std::unique_ptr<CidDirectory>> cids =
       CidDirectory::Open({.path = config.cids_dir});
   if (!cids.ok()) {
@@ -136,13 +159,35 @@ int RunViewer(int argc, char** argv) {
     Say(config, absl::StrCat("cids: bad file ", absl::CHexEscape(p.name), ": ",
                              p.reason));
   }
+  if (!config.seed.empty()) {
+    absl::StatusOr<int64_t> seeded =
+        SeedSession(config, **store, cids->get());
+    if (!seeded.ok()) {
+      return Fail(absl::StrCat("cannot seed '", config.seed,
+                               "': ", seeded.status().message()));
+    }
+    Say(config, absl::StrCat("seeded '", config.seed, "': ", *seeded,
+                             " servers, aliases, variables and secrets "
+                             "added (what existed is kept)"));
+  }
+  if (config.read_only) {
+    Say(config, "read-only: every request but GET and HEAD is refused (405); "
+                "no page views are recorded");
+  }
+  SessionDumper dumper(store->get(), config.dump_path);
 
-  ViewerServer server({.store = store->get(),
-                       .cids = cids->get(),
-                       .memory_mode = config.mode == StoreMode::kMemory,
-                       .max_body_bytes = config.max_body_bytes,
-                       .threads = config.threads,
-                       .log_requests = config.debug});
+  ViewerOptions options{.store = store->get(),
+                        .cids = cids->get(),
+                        .memory_mode = memory,
+                        .max_body_bytes = config.max_body_bytes,
+                        .threads = config.threads,
+                        .log_requests = config.debug,
+                        .read_only = config.read_only};
+  if (memory && !config.dump_path.empty()) {
+    options.dump = [&dumper] { return dumper.Dump().status(); };
+    options.dump_path = config.dump_path;
+  }
+  ViewerServer server(std::move(options));
   if (absl::Status s = server.Bind(config.host, config.port); !s.ok()) {
     return Fail(s.message());
   }
@@ -169,7 +214,24 @@ int RunViewer(int argc, char** argv) {
   watcher.join();
   if (!run.ok()) return Fail(run.message());
 
-  if (config.mode == StoreMode::kMemory) {
+  if (memory && !config.dump_path.empty()) {
+    Say(config, absl::StrCat("dumping the in-memory database to ",
+                             config.dump_path, " ..."));
+    absl::StatusOr<DumpReport> dumped = dumper.Dump();
+    if (!dumped.ok()) {
+      std::cerr << "viewer: error: the dump to " << config.dump_path
+                << " failed (the file is as it was): "
+                << dumped.status().message() << std::endl;
+      PrintDiscarded(config, **store);
+      return 1;
+    }
+    Say(config, absl::StrCat("dumped ", dumped->rows, " rows to ",
+                             config.dump_path, " (", HumanBytes(dumped->bytes),
+                             ", ", static_cast<int64_t>(dumped->milliseconds),
+                             " ms); open it with DATABASE_URL=sqlite:///",
+                             config.dump_path, " viewer, or load it with "
+                             "--load"));
+  } else if (memory) {
     PrintDiscarded(config, **store);
   } else {
     Say(config, absl::StrCat("stopped; everything is kept in ",

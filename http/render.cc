@@ -55,7 +55,8 @@ constexpr NavItem kNav[] = {
     {"aliases", "/aliases", "Aliases"}, {"variables", "/variables", "Variables"},
     {"secrets", "/secrets", "Secrets"}, {"uploads", "/uploads", "CIDs"},
     {"upload", "/upload", "Upload"},    {"history", "/history", "History"},
-    {"search", "/search", "Search"},    {"status", "/status", "Status"},
+    {"search", "/search", "Search"},    {"export", "/export", "Export"},
+    {"status", "/status", "Status"},
 };
 
 }  // namespace
@@ -138,6 +139,21 @@ std::string UrlEncode(absl::string_view text) {
 
 std::string DumpJson(const nlohmann::json& value, int indent) {
   return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string HumanBytes(int64_t bytes) {
+  if (bytes < 1024) return absl::StrCat(bytes, bytes == 1 ? " byte" : " bytes");
+  static constexpr absl::string_view kUnits[] = {"KiB", "MiB", "GiB", "TiB",
+                                                 "PiB"};
+  int unit = 0;
+  int64_t scale = 1024;
+  while (unit + 1 < 5 && bytes / scale >= 1024) {
+    scale *= 1024;
+    ++unit;
+  }
+  const int64_t tenths = bytes < INT64_MAX / 10 ? bytes * 10 / scale
+                                                : bytes / (scale / 10);
+  return absl::StrCat(tenths / 10, ".", tenths % 10, " ", kUnits[unit]);
 }
 
 std::string FormatTimestamp(Timestamp t) {

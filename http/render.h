@@ -14,6 +14,7 @@
 #ifndef VIEWER_HTTP_RENDER_H_
 #define VIEWER_HTTP_RENDER_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -45,6 +46,11 @@ std::string UrlEncode(absl::string_view text);
 
 // JSON text; invalid UTF-8 in strings becomes U+FFFD instead of throwing.
 std::string DumpJson(const nlohmann::json& value, int indent = -1);
+
+// "512 bytes", "1.5 KiB", "100.0 MiB", "1.0 GiB" (powers of 1024, one
+// decimal past bytes; rounded down, so a full store never reads as more
+// than its limit).
+std::string HumanBytes(int64_t bytes);
 
 // "2023-11-14T22:13:20.000000Z" (UTC, microseconds).
 std::string FormatTimestamp(Timestamp t);

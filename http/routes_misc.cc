@@ -1,6 +1,7 @@
 // Routes around the content:
 //
-//   GET /                        home: mode, counts per kind, recent CIDs
+//   GET /                        home: mode, counts per kind, recent CIDs,
+//                                a memory bar past 80% of --max-memory
 //   GET /history[.json]          page views, newest first; ?page=N (50 a
 //                                page), ?start=, ?end= (inclusive; a date,
 //                                or date and time, UTC)
@@ -9,7 +10,8 @@
 //                                over names and definitions (never secret
 //                                values) and CID paths
 //   GET /status[.json]           mode, database, cids folder, rows and
-//                                bytes per table, uptime, version
+//                                bytes per table, bytes used and the
+//                                limit (--max-memory), uptime, version
 //   GET /static/style.css        the stylesheet
 #include <string>
 
@@ -55,6 +57,12 @@ void Home(const App& app, Ctx& ctx) {
   }
   HTTP_ASSIGN_OR_FAIL(ctx, data.recent,
                       app.cids().Recent(*txn, kHomeRecentCids));
+  data.read_only = app.options().read_only;
+  if (app.byte_limit() > 0) {
+    HTTP_ASSIGN_OR_FAIL(ctx, StoreStats stats, app.store().Stats());
+    data.bytes_used = stats.bytes_used;
+    data.byte_limit = stats.byte_limit;
+  }
   if (ctx.json) return ctx.Json(200, HomeJson(data));
   ctx.Page("Home", HomeHtml(data), "home");
 }
@@ -171,6 +179,7 @@ void Search(const App& app, Ctx& ctx) {
 void Status(const App& app, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, StoreStats stats, app.store().Stats());
   StatusData data{.memory_mode = app.options().memory_mode,
+                  .read_only = app.options().read_only,
                   .database = app.store().Describe(),
                   .version = std::string(ViewerVersion()),
                   .started_at = app.started_at(),

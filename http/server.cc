@@ -79,12 +79,36 @@ bool ReadBody(const httplib::Request& req,
   return true;
 }
 
-std::string DefaultErrorMessage(int status, uint64_t max_body) {
+// The largest body accepted: --max-body, or the memory store's whole
+// limit when that is smaller (such a body could never be stored: 413, not
+// 507).
+uint64_t BodyLimit(uint64_t max_body, int64_t byte_limit) {
+  if (byte_limit > 0 && static_cast<uint64_t>(byte_limit) < max_body) {
+    return static_cast<uint64_t>(byte_limit);
+  }
+  return max_body;
+}
+
+std::string TooLargeMessage(uint64_t max_body, int64_t byte_limit) {
+  const uint64_t limit = BodyLimit(max_body, byte_limit);
+  if (limit == max_body) {
+    return absl::StrCat("the request body is over the limit of ", limit,
+                        " bytes (--max-body)");
+  }
+  return absl::StrCat(
+      "the request body is over the limit of ", limit,
+      " bytes: larger than the whole memory store (--max-memory ",
+      HumanBytes(byte_limit),
+      "), so it could never be stored; restart viewer with a larger "
+      "--max-memory");
+}
+
+std::string DefaultErrorMessage(int status, uint64_t max_body,
+                                int64_t byte_limit) {
   switch (status) {
     case 400: return "the request could not be parsed";
     case 404: return "no such page";
-    case 413: return absl::StrCat("the request body is over the limit of ",
-                                  max_body, " bytes");
+    case 413: return TooLargeMessage(max_body, byte_limit);
     case 414: return "the request path is too long";
     case 431: return "the request headers are too large";
     default: return std::string(HttpReason(status));
@@ -99,7 +123,8 @@ class ViewerServer::Impl {
     const ViewerOptions& o = app_.options();
     server_.set_tcp_nodelay(true);
     server_.set_socket_options(SocketOptions);
-    server_.set_payload_max_length(o.max_body_bytes);
+    server_.set_payload_max_length(
+        BodyLimit(o.max_body_bytes, app_.byte_limit()));
     server_.set_keep_alive_max_count(1000);
     server_.set_keep_alive_timeout(2);
     const int threads = ThreadCount(o.threads);
@@ -136,8 +161,10 @@ class ViewerServer::Impl {
           }
           Ctx ctx(req, res, app_.options().memory_mode);
           ctx.json = http_internal::WantsJson(req);
-          ctx.Error(res.status, DefaultErrorMessage(
-                                    res.status, app_.options().max_body_bytes));
+          ctx.Error(res.status,
+                    DefaultErrorMessage(res.status,
+                                        app_.options().max_body_bytes,
+                                        app_.byte_limit()));
           return httplib::Server::HandlerResponse::Handled;
         }));
     server_.set_exception_handler([this](const httplib::Request& req,
@@ -231,6 +258,25 @@ class ViewerServer::Impl {
          req.has_header("Transfer-Encoding"))) {
       mutable_req.headers.erase("Connection");
       mutable_req.set_header("Connection", "close");
+    }
+    // A demo refuses changes by method alone, before reading any body
+    // (which is then left unread: the connection closes after the answer).
+    if (app_.options().read_only && req.method != "GET" &&
+        req.method != "HEAD") {
+      if (req.get_header_value<uint64_t>("Content-Length") > 0 ||
+          req.has_header("Transfer-Encoding")) {
+        mutable_req.headers.erase("Connection");
+        mutable_req.set_header("Connection", "close");
+      }
+      Ctx ctx(req, res, app_.options().memory_mode);
+      ctx.json = http_internal::WantsJson(req);
+      res.set_header("Allow", "GET, HEAD");
+      ctx.Error(405, absl::StrCat(
+                         "this is a read-only demo: ", req.method,
+                         " is refused because it could change something; "
+                         "only GET and HEAD are served. Run viewer without "
+                         "--read-only to make changes"));
+      return httplib::Server::HandlerResponse::Handled;
     }
     static constexpr absl::string_view kKnown[] = {
         "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};

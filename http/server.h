@@ -16,7 +16,7 @@
 // called from a signal-watching thread.
 //
 // The routes are listed at the top of http/routes_entities.cc,
-// routes_cids.cc, routes_misc.cc and invoke.cc (the fallback chain: alias,
+// routes_cids.cc, routes_misc.cc, routes_keep.cc and invoke.cc (the fallback chain: alias,
 // server, CID, 404). Every failure a client can cause is a 4xx, and a
 // request that fails changes nothing stored (each request writes in one
 // transaction, committed only on success).
@@ -59,6 +59,17 @@ struct ViewerOptions {
   bool log_requests = false;
   // Where log lines go (without a newline); null: standard output.
   std::function<void(absl::string_view line)> log;
+  // A demo session: every method but GET and HEAD is answered 405 before
+  // its body is read, no page views are recorded, and servers run without
+  // storing their output; nothing the server does writes to the store.
+  bool read_only = false;
+  // POST /api/dump: writes the whole store to `dump_path` (fixed at start,
+  // never chosen by a client) and returns; null when no dump file was
+  // named, and the route then answers 409. Called from request threads;
+  // must be safe to call concurrently.
+  std::function<absl::Status()> dump;
+  // The file `dump` writes, for messages and the answer.
+  std::string dump_path;
 };
 
 class ViewerServer {

@@ -7,21 +7,31 @@
 #include "app/page_views.h"
 #include "engine/mutex.h"
 #include "engine/status_macros.h"
+#include "http/render.h"
 
 namespace viewer::http_internal {
 namespace {
 
 Mutex stdout_mutex;
 
+int64_t ByteLimitOf(Store& store, bool memory_mode) {
+  // Only a memory store has a limit; a disk store's Stats counts rows.
+  if (!memory_mode) return 0;
+  absl::StatusOr<StoreStats> stats = store.Stats();
+  return stats.ok() ? stats->byte_limit : 0;
+}
+
 }  // namespace
 
 App::App(ViewerOptions options)
     : options_(std::move(options)),
       cids_(options_.cids),
-      started_at_(options_.clock->Now()) {
+      started_at_(options_.clock->Now()),
+      byte_limit_(ByteLimitOf(*options_.store, options_.memory_mode)) {
   AddMiscRoutes(*this, router_);
   AddEntityRoutes(*this, router_);
   AddCidRoutes(*this, router_);
+  AddKeepRoutes(*this, router_);
 }
 
 absl::StatusOr<std::unique_ptr<Transaction>> App::Read() const {
@@ -30,10 +40,33 @@ absl::StatusOr<std::unique_ptr<Transaction>> App::Read() const {
 
 absl::Status App::Write(
     const std::function<absl::Status(Transaction&)>& body) const {
-  VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn,
-                          options_.store->Begin(TransactionMode::kReadWrite));
-  VIEWER_RETURN_IF_ERROR(body(*txn));
-  return txn->Commit();
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        "this is a read-only demo: nothing can be changed");
+  }
+  absl::Status status = [&]() -> absl::Status {
+    VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn,
+                            options_.store->Begin(TransactionMode::kReadWrite));
+    VIEWER_RETURN_IF_ERROR(body(*txn));
+    return txn->Commit();
+  }();
+  return MemoryFull(status);
+}
+
+absl::Status App::MemoryFull(const absl::Status& status) const {
+  if (status.code() != absl::StatusCode::kResourceExhausted ||
+      byte_limit_ <= 0) {
+    return status;
+  }
+  absl::StatusOr<StoreStats> stats = options_.store->Stats();
+  const int64_t used = stats.ok() ? stats->bytes_used : byte_limit_;
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "memory store is full: ", HumanBytes(used), " of ",
+      HumanBytes(byte_limit_),
+      " used, and this change needs more; nothing was changed. Restart "
+      "viewer with a larger --max-memory (after POST /export or "
+      "--dump-db-on-exit to keep your work), or delete something. (",
+      status.message(), ")"));
 }
 
 void App::Log(absl::string_view line) const {
@@ -97,7 +130,8 @@ void App::Handle(Ctx& ctx) {
       Fallback(ctx);
       break;
   }
-  if (ctx.page_view && method == "GET" && ctx.res.status == 200) {
+  if (ctx.page_view && method == "GET" && ctx.res.status == 200 &&
+      !options_.read_only) {
     RecordPageView(ctx);
   }
 }

@@ -17,6 +17,7 @@
 #ifndef VIEWER_HTTP_INTERNAL_APP_H_
 #define VIEWER_HTTP_INTERNAL_APP_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -52,11 +53,23 @@ class App {
   const CidRepository& cids() const { return cids_; }
   Timestamp started_at() const { return started_at_; }
 
+  // The memory store's byte limit (--max-memory); 0: none (disk, or a
+  // memory store without one).
+  int64_t byte_limit() const { return byte_limit_; }
+
   // A read-only transaction (a snapshot of everything committed).
   absl::StatusOr<std::unique_ptr<Transaction>> Read() const;
   // Runs `body` in a read-write transaction and commits when it returns
   // OK; otherwise the transaction rolls back and its status is returned.
+  // A full memory store's kResourceExhausted is reworded to say how much
+  // is used and how to get more (MemoryFull). In a read-only session
+  // nothing is begun: kFailedPrecondition.
   absl::Status Write(const std::function<absl::Status(Transaction&)>& body) const;
+  // `status` (kResourceExhausted from the store) as the client should read
+  // it: "memory store is full: 1.0 GiB of 1.0 GiB used; restart viewer
+  // with a larger --max-memory, or delete something (...)". Other
+  // statuses, and stores without a limit, pass through unchanged.
+  absl::Status MemoryFull(const absl::Status& status) const;
 
   // Writes one log line (when request logging is on, or always for
   // warnings such as a bad file found in the cids folder).
@@ -78,6 +91,7 @@ class App {
   const ViewerOptions options_;
   const CidRepository cids_;
   const Timestamp started_at_;
+  const int64_t byte_limit_;
   Router router_;
 
   // Definitions seen recently; cleared whole when it reaches
@@ -93,6 +107,7 @@ class App {
 void AddEntityRoutes(App& app, Router& router);
 void AddCidRoutes(App& app, Router& router);
 void AddMiscRoutes(App& app, Router& router);
+void AddKeepRoutes(App& app, Router& router);
 
 // Fallback steps; each answers and returns true when it applies.
 bool TryAlias(const App& app, Ctx& ctx);

@@ -1,5 +1,7 @@
 #include "http/internal/misc_pages.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -39,6 +41,23 @@ std::string Excerpt(absl::string_view text, absl::string_view query) {
 
 }  // namespace
 
+std::string UsageBarHtml(int64_t used, int64_t limit) {
+  if (limit <= 0 || static_cast<double>(used) <=
+                        kUsageBarThreshold * static_cast<double>(limit)) {
+    return "";
+  }
+  const int64_t percent = std::min<int64_t>(100, used * 100 / limit);
+  return absl::StrCat(
+      "<div class=\"usage\" role=\"status\"><p><strong>Memory ", percent,
+      "% full:</strong> ", HumanBytes(used), " of ", HumanBytes(limit),
+      " used. A change that does not fit is refused (nothing is ever "
+      "evicted): <a href=\"/export\">export</a> your work and restart "
+      "viewer with a larger <code>--max-memory</code>, or delete "
+      "something.</p>\n<meter min=\"0\" max=\"", limit, "\" low=\"",
+      limit * 8 / 10, "\" high=\"", limit * 95 / 100, "\" value=\"", used,
+      "\">", percent, "%</meter></div>\n");
+}
+
 nlohmann::json HomeJson(const HomeData& d) {
   nlohmann::json counts = nlohmann::json::object();
   for (const auto& [kind, n] : d.counts) counts[kind] = n;
@@ -51,7 +70,10 @@ nlohmann::json HomeJson(const HomeData& d) {
           {"database", d.database},
           {"counts", counts},
           {"cids", {{"stored", d.stored_cids}, {"folder", d.folder_cids}}},
-          {"recent_cids", recent}};
+          {"recent_cids", recent},
+          {"read_only", d.read_only},
+          {"memory", {{"bytes_used", d.bytes_used},
+                      {"byte_limit", d.byte_limit}}}};
 }
 
 std::string HomeHtml(const HomeData& d) {
@@ -62,7 +84,12 @@ std::string HomeHtml(const HomeData& d) {
             "written to disk."
           : absl::StrCat("Running on <code>", HtmlEscape(d.database),
                          "</code>."),
-      "</p>\n<dl class=\"counts\">\n");
+      "</p>\n",
+      d.read_only ? "<p class=\"message\">This is a read-only demo: look "
+                    "around, run the servers and follow the aliases; "
+                    "changes are refused.</p>\n"
+                  : "",
+      UsageBarHtml(d.bytes_used, d.byte_limit), "<dl class=\"counts\">\n");
   for (const auto& [kind, n] : d.counts) {
     absl::StrAppend(&out, "<dt><a href=\"/", kind, "\">", kind, "</a></dt><dd>",
                     n, "</dd>\n");
@@ -224,6 +251,7 @@ nlohmann::json StatusJson(const StatusData& d) {
   }
   return {{"version", d.version},
           {"mode", d.memory_mode ? "memory" : "disk"},
+          {"read_only", d.read_only},
           {"database", d.database},
           {"started_at", FormatTimestamp(d.started_at)},
           {"uptime_seconds",
@@ -244,13 +272,20 @@ std::string StatusHtml(const StatusData& d) {
       "</code></dd>\n<dt>Started</dt><dd>", FormatTimestamp(d.started_at),
       "</dd>\n<dt>Uptime</dt><dd>", j["uptime_seconds"].get<double>(),
       " s</dd>\n");
+  if (d.stats.byte_limit > 0) {
+    absl::StrAppend(&out, "<dt>Memory</dt><dd>",
+                    HumanBytes(d.stats.bytes_used), " of ",
+                    HumanBytes(d.stats.byte_limit), " used (--max-memory)</dd>\n");
+  }
   if (d.folder != nullptr) {
     absl::StrAppend(&out, "<dt>cids folder</dt><dd><code>",
                     HtmlEscape(d.folder->path()), "</code>: ",
                     d.folder->file_count(), " files, ", d.folder->bad_count(),
                     " bad, ", d.folder->ignored_count(), " ignored</dd>\n");
   }
-  absl::StrAppend(&out, "</dl>\n<table>\n<tr><th>Table</th><th>Rows</th>"
+  absl::StrAppend(&out, "</dl>\n",
+                  UsageBarHtml(d.stats.bytes_used, d.stats.byte_limit),
+                  "<table>\n<tr><th>Table</th><th>Rows</th>"
                         "<th>Bytes</th></tr>\n");
   for (const TableStats& t : d.stats.tables) {
     absl::StrAppend(&out, "<tr><td>", HtmlEscape(t.table), "</td><td>", t.rows,

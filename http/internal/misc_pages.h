@@ -31,6 +31,11 @@ struct HomeData {
   int64_t stored_cids = 0;
   int64_t folder_cids = 0;
   std::vector<CidRecord> recent;
+  // The memory store's use and limit (0: no limit); past 80% the page
+  // shows a bar.
+  int64_t bytes_used = 0;
+  int64_t byte_limit = 0;
+  bool read_only = false;
 };
 nlohmann::json HomeJson(const HomeData& data);
 std::string HomeHtml(const HomeData& data);
@@ -56,8 +61,15 @@ struct SearchResults {
 nlohmann::json SearchJson(const SearchResults& results);
 std::string SearchHtml(const SearchResults& results);
 
+// The memory usage bar shows above this share of the limit.
+inline constexpr double kUsageBarThreshold = 0.8;
+// The bar (with how to get more room), or "" below the threshold or
+// without a limit.
+std::string UsageBarHtml(int64_t used, int64_t limit);
+
 struct StatusData {
   bool memory_mode = false;
+  bool read_only = false;
   std::string database;
   std::string version;
   Timestamp started_at;

@@ -1,0 +1,226 @@
+// Routes for keeping work (issue 6: export, import, dump):
+//
+//   GET  /export[.json]          the choices and past exports (?cid= shows
+//                                the download link of an export just made)
+//   POST /export                 a form (a checked box is present:
+//                                servers, aliases, variables, secrets,
+//                                history, cids, all_cids; absent is off)
+//                                or a JSON object of those booleans
+//                                (absent, or no body: ExportOptions'
+//                                default) -> one document (BuildExport),
+//                                stored as a CID with an `export` row;
+//                                303 to /export?cid=CID, or 201
+//                                {"cid", "path": "/CID.json", "bytes"}
+//   GET  /import                 the form
+//   POST /import                 a JSON body, a multipart "file", or a
+//                                "document" field -> ApplyImport in one
+//                                transaction: 200 with the counts, or 400
+//                                {"error", "problems": [...]} and nothing
+//                                changed
+//   POST /api/dump               memory mode: writes the whole store to the
+//                                --dump-db-on-exit file (the only path a
+//                                dump goes to; a request naming one is
+//                                400) -> 200 {"path", "bytes",
+//                                "milliseconds"}; 409 on disk or when no
+//                                file was named
+#include <sys/stat.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "app/cid.h"
+#include "app/export_import.h"
+#include "app/exports.h"
+#include "http/internal/app.h"
+#include "http/internal/json_body.h"
+#include "http/internal/keep_pages.h"
+#include "http/render.h"
+#include "http/status_map.h"
+
+namespace viewer::http_internal {
+namespace {
+
+constexpr int64_t kPastExports = 20;
+
+void ExportForm(const App& app, Ctx& ctx) {
+  ExportPage page{.read_only = app.options().read_only};
+  if (std::optional<std::string> cid = ctx.Query("cid");
+      cid && ParseCid(*cid).ok()) {
+    page.made = *cid;
+  }
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+  HTTP_ASSIGN_OR_FAIL(ctx, page.exports, ListExports(*txn, kPastExports));
+  if (ctx.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const ExportRecord& e : page.exports) {
+      list.push_back({{"cid", e.cid},
+                      {"path", ExportDownloadPath(e.cid)},
+                      {"created_at", FormatTimestamp(e.created_at)}});
+    }
+    return ctx.Json(200, {{"exports", list}});
+  }
+  ctx.Page("Export", ExportPageHtml(page), "export");
+}
+
+absl::StatusOr<ExportOptions> ExportChoices(const Ctx& ctx) {
+  ExportOptions options;
+  const bool form = ctx.req.is_multipart_form_data() ||
+                    ctx.req.get_header_value("Content-Type")
+                            .rfind("application/x-www-form-urlencoded", 0) == 0;
+  if (form) {
+    // A browser sends only the boxes that are checked.
+    auto checked = [&](const char* key) { return ctx.Form(key).has_value(); };
+    options.servers = checked("servers");
+    options.aliases = checked("aliases");
+    options.variables = checked("variables");
+    options.secrets = checked("secrets");
+    options.history = checked("history");
+    options.cids = checked("cids");
+    options.all_cids = checked("all_cids");
+    return options;
+  }
+  if (ctx.body.bytes.empty()) return options;
+  const std::vector<std::string> keys = {
+      "servers", "aliases", "variables", "secrets", "history", "cids",
+      "all_cids"};
+  absl::StatusOr<JsonObject> body = ParseJsonObject(ctx.body.bytes, keys);
+  if (!body.ok()) return body.status();
+  bool* slots[] = {&options.servers, &options.aliases,  &options.variables,
+                   &options.secrets, &options.history,  &options.cids,
+                   &options.all_cids};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    absl::StatusOr<std::optional<bool>> value =
+        body->Bool(keys[i], /*required=*/false);
+    if (!value.ok()) return value.status();
+    if (*value) *slots[i] = **value;
+  }
+  return options;
+}
+
+void MakeExport(const App& app, Ctx& ctx) {
+  HTTP_ASSIGN_OR_FAIL(ctx, ExportOptions options, ExportChoices(ctx));
+  // Built from one snapshot, without holding the write slot; then stored.
+  std::string document;
+  {
+    HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+    HTTP_ASSIGN_OR_FAIL(ctx, document, BuildExport(*txn, app.cids(), options));
+  }
+  ExportRecord record;
+  HTTP_RETURN_IF_ERROR(ctx, app.Write([&](Transaction& txn) -> absl::Status {
+    absl::StatusOr<std::string> cid = app.cids().Create(txn, document);
+    if (!cid.ok()) return cid.status();
+    absl::StatusOr<ExportRecord> row = RecordExport(txn, *cid);
+    if (row.ok()) record = *std::move(row);
+    return row.status();
+  }));
+  const std::string path = ExportDownloadPath(record.cid);
+  if (ctx.json) {
+    ctx.res.set_header("Location", path);
+    return ctx.Json(201, {{"cid", record.cid},
+                          {"path", path},
+                          {"bytes", document.size()},
+                          {"created_at", FormatTimestamp(record.created_at)}});
+  }
+  ctx.Redirect(303, absl::StrCat("/export?cid=", record.cid));
+}
+
+void ImportForm(const App& app, Ctx& ctx) {
+  ctx.Page("Import", ImportPageHtml("", {}, nullptr, app.options().read_only),
+           "export");
+}
+
+void Import(const App& app, Ctx& ctx) {
+  std::string document;
+  if (auto file = ctx.body.files.find("file"); file != ctx.body.files.end()) {
+    document = file->second.content;
+  }
+  if (document.empty()) document = ctx.Form("document").value_or("");
+  if (document.empty() && ctx.body.form.empty()) document = ctx.body.bytes;
+  const bool json = ctx.json;
+  if (document.empty()) {
+    absl::Status missing = absl::InvalidArgumentError(
+        "send an export document: a JSON body, a file in the \"file\" field, "
+        "or its text in the \"document\" field");
+    if (json) return ctx.Fail(missing);
+    return ctx.Page("Import",
+                    ImportPageHtml(missing.message(), {}, nullptr, false),
+                    "export", HttpStatusFor(missing));
+  }
+  ImportResult result;
+  absl::Status status = app.Write([&](Transaction& txn) {
+    absl::StatusOr<ImportResult> applied = ApplyImport(txn, document);
+    if (applied.ok()) result = *applied;
+    return applied.status();
+  });
+  if (!status.ok()) {
+    const int http_status = HttpStatusFor(status);
+    if (status.code() != absl::StatusCode::kInvalidArgument) {
+      return ctx.Fail(status);
+    }
+    ImportProblems problems = SplitImportProblems(status.message());
+    if (json) {
+      return ctx.Json(http_status, {{"error", problems.summary},
+                                    {"problems", problems.problems}});
+    }
+    return ctx.Page("Import",
+                    ImportPageHtml(problems.summary, problems.problems,
+                                   nullptr, false),
+                    "export", http_status);
+  }
+  if (json) {
+    return ctx.Json(200, {{"imported", ImportResultJson(result)},
+                          {"summary", result.Summary()}});
+  }
+  ctx.Page("Import", ImportPageHtml("", {}, &result, false), "export");
+}
+
+void Dump(const App& app, Ctx& ctx) {
+  const bool has_parameters =
+      !ctx.req.params.empty() || !ctx.body.form.empty() ||
+      !ctx.body.files.empty() ||
+      (!ctx.body.bytes.empty() && ctx.body.bytes != "{}");
+  if (has_parameters) {
+    return ctx.Fail(absl::InvalidArgumentError(
+        "POST /api/dump takes no parameters: a dump goes only to the file "
+        "named at start with --dump-db-on-exit; a request cannot choose "
+        "where viewer writes"));
+  }
+  if (!app.options().memory_mode) {
+    return ctx.Fail(absl::FailedPreconditionError(absl::StrCat(
+        "the database is already a file on disk (", app.store().Describe(),
+        "); there is nothing to dump")));
+  }
+  if (!app.options().dump) {
+    return ctx.Fail(absl::FailedPreconditionError(
+        "no dump file was named: start viewer with --in-memory-db "
+        "--dump-db-on-exit FILE to dump on demand and at exit"));
+  }
+  const absl::Time start = absl::Now();
+  HTTP_RETURN_IF_ERROR(ctx, app.options().dump());
+  const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+  struct stat st;
+  const int64_t bytes = stat(app.options().dump_path.c_str(), &st) == 0
+                            ? static_cast<int64_t>(st.st_size)
+                            : -1;
+  app.Log(absl::StrCat("dumped the in-memory database to ",
+                       app.options().dump_path, " (", bytes, " bytes, ", ms,
+                       " ms)"));
+  ctx.Json(200, {{"path", app.options().dump_path},
+                 {"bytes", bytes},
+                 {"milliseconds", ms}});
+}
+
+}  // namespace
+
+void AddKeepRoutes(App& app, Router& r) {
+  const App* a = &app;
+  r.Add("GET", "/export", kJsonSuffix | kPageView,
+        [a](Ctx& c) { ExportForm(*a, c); });
+  r.Add("POST", "/export", kNoFlags, [a](Ctx& c) { MakeExport(*a, c); });
+  r.Add("GET", "/import", kPageView, [a](Ctx& c) { ImportForm(*a, c); });
+  r.Add("POST", "/import", kNoFlags, [a](Ctx& c) { Import(*a, c); });
+  r.Add("POST", "/api/dump", kJsonOnly, [a](Ctx& c) { Dump(*a, c); });
+}
+
+}  // namespace viewer::http_internal

@@ -1,0 +1,73 @@
+// The store of one viewer run and how a memory session is kept (issue 6):
+// opening it (disk, empty memory, or memory loaded from a file), seeding
+// it, and dumping it to the one file named at start. Part of the `viewer`
+// executable, like launch.cc: these are the places that pick a backend.
+//
+//   absl::StatusOr<std::unique_ptr<Store>> store = OpenSessionStore(config);
+//   if (!config.seed.empty()) VIEWER_RETURN_IF_ERROR(SeedSession(...));
+//   SessionDumper dumper(store->get(), config.dump_path);
+//   options.dump = [&] { return dumper.Dump(); };
+//   ...
+//   VIEWER_ASSIGN_OR_RETURN(DumpReport report, dumper.Dump());  // at exit
+//
+// Thread safety: SessionDumper::Dump may be called from many threads; dumps
+// run one at a time. The rest are plain functions.
+#ifndef VIEWER_HTTP_SESSION_H_
+#define VIEWER_HTTP_SESSION_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "app/cid_directory.h"
+#include "engine/mutex.h"
+#include "engine/store.h"
+#include "http/config.h"
+
+namespace viewer {
+
+// The store `config` asks for: the SQLite file (disk mode), or a memory
+// store limited to config.max_memory_bytes, empty or holding what
+// config.load_path holds (LoadIntoMemory; the file is only read). Errors
+// are the backends' and LoadIntoMemory's, with the file named.
+absl::StatusOr<std::unique_ptr<Store>> OpenSessionStore(const Config& config);
+
+// Adds the seed config.seed ("demo": SeedDemo, on `cids`) in one
+// transaction. Returns how many entities it created (0 when all existed).
+absl::StatusOr<int64_t> SeedSession(const Config& config, Store& store,
+                                    const CidDirectory* cids);
+
+// Checks, before anything is served, that a dump to `path` can be made:
+// its folder exists and is writable, and `path` is not a folder.
+// kFailedPrecondition saying which is wrong.
+absl::Status CheckDumpTarget(const std::string& path);
+
+struct DumpReport {
+  int64_t rows = 0;   // rows in all tables of the dumped snapshot's store
+  int64_t bytes = 0;  // size of the file written
+  double milliseconds = 0;
+};
+
+class SessionDumper {
+ public:
+  // `store` is not owned and must outlive this; `path` is the only file
+  // written.
+  SessionDumper(Store* store, std::string path)
+      : store_(store), path_(std::move(path)) {}
+
+  // DumpToSqliteFile(store, path): the whole store, atomically.
+  absl::StatusOr<DumpReport> Dump() ABSL_LOCKS_EXCLUDED(mutex_);
+  const std::string& path() const { return path_; }
+
+ private:
+  Store* const store_;
+  const std::string path_;
+  Mutex mutex_;  // one dump at a time (each is whole anyway)
+};
+
+}  // namespace viewer
+
+#endif  // VIEWER_HTTP_SESSION_H_
