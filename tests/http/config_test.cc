@@ -130,7 +130,10 @@ TEST(ConfigTest, ByteSizes) {
   EXPECT_EQ(*ParseByteSize("64kib"), 64u << 10);
   EXPECT_EQ(*ParseByteSize("2MB"), 2u << 20);
   EXPECT_EQ(*ParseByteSize("1G"), 1u << 30);
-  for (const char* bad : {"", "0", "-1", "1.5G", "G", "1Q", "99999999999T"}) {
+  EXPECT_EQ(*ParseByteSize("1.5G"), (1u << 30) + (1u << 29));
+  EXPECT_EQ(*ParseByteSize("0.5k"), 512u);
+  for (const char* bad : {"", "0", "-1", "G", "1Q", "99999999999T", "1.5",
+                          "1.G", ".5G", "0.0M", "1.0000000001G", "1..5G"}) {
     EXPECT_THAT(ParseByteSize(bad), StatusIs(absl::StatusCode::kInvalidArgument))
         << bad;
   }

@@ -30,7 +30,10 @@ ViewerFixture::ViewerFixture(BackendKind kind, FixtureOptions options)
       .memory_mode = kind == BackendKind::kMemory,
       .max_body_bytes = options.max_body_bytes,
       .threads = 4,
-      .log = [](absl::string_view) {}});
+      .log = [](absl::string_view) {},
+      .read_only = options.read_only,
+      .dump = options.dump,
+      .dump_path = options.dump_path});
   absl::Status bound = server_->Bind("127.0.0.1", 0);
   EXPECT_TRUE(bound.ok()) << bound;
   absl::Status started = server_->Start();
@@ -84,6 +87,20 @@ httplib::Result ViewerFixture::PostRaw(const std::string& path,
                                        const std::string& body,
                                        const std::string& content_type) {
   return client_->Post(path, body, content_type);
+}
+
+nlohmann::json ViewerFixture::RowsPerTable() {
+  nlohmann::json rows = nlohmann::json::object();
+  // Held in a variable: a range-for over a member of a temporary would
+  // iterate a destroyed object.
+  const nlohmann::json status = Json(Get("/status.json"));
+  if (status.is_object() && status.contains("tables")) {
+    for (const nlohmann::json& t : status["tables"]) {
+      rows[t["name"].get<std::string>()] = t["rows"];
+    }
+  }
+  EXPECT_EQ(rows.size(), 9u) << "tables in /status.json: " << status.dump();
+  return rows;
 }
 
 nlohmann::json ViewerFixture::Json(const httplib::Result& result) {

@@ -17,6 +17,7 @@
 #define VIEWER_TESTS_HTTP_VIEWER_FIXTURE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,11 @@ struct FixtureOptions {
   bool project_cids = true;
   // Memory engine byte limit; 0: none.
   int64_t byte_limit = 0;
+  // A read-only demo session (ViewerOptions::read_only).
+  bool read_only = false;
+  // POST /api/dump's callback and file (ViewerOptions::dump, dump_path).
+  std::function<absl::Status()> dump;
+  std::string dump_path;
 };
 
 class ViewerFixture {
@@ -65,6 +71,9 @@ class ViewerFixture {
 
   // The body as JSON; fails the test (and returns null) if it is not.
   static nlohmann::json Json(const httplib::Result& result);
+  // Rows per table from /status.json, as {"server": 2, ...}; a failure is
+  // added when the answer does not list all nine tables.
+  nlohmann::json RowsPerTable();
 
  private:
   StoreHarness harness_;

@@ -1,0 +1,212 @@
+// A real browser against the real viewer: headless Chromium, driven through
+// chromedriver's WebDriver protocol (tests/http/webdriver.h), uses viewer
+// in memory mode as a person would: the home page, the form that creates a
+// server, the list, the upload form and the CID it leads to. A screenshot
+// of each step goes to VIEWER_SCREENSHOT_DIR (build/screenshots/).
+//
+// ./test.sh installs Debian's chromium and chromium-driver; where they are
+// missing the test is skipped, saying so. Chromium runs with a fresh
+// profile and the flags that stop it from connecting anywhere but to
+// viewer on 127.0.0.1.
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "app/cid.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/http/process.h"
+#include "tests/http/viewer_fixture.h"
+#include "tests/http/webdriver.h"
+#include "tests/temp_dir.h"
+#include "tests/testutil.h"
+
+namespace viewer::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kChromium[] = "/usr/bin/chromium";
+constexpr char kChromedriver[] = "/usr/bin/chromedriver";
+
+// viewer --in-memory-db and chromedriver as child processes, and a
+// WebDriver session; all ended by the destructor, in reverse order, even
+// when the test fails half-way.
+class BrowserSession {
+ public:
+  BrowserSession() {
+    std::filesystem::create_directories(VIEWER_SCREENSHOT_DIR);
+    viewer_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{VIEWER_BINARY, "--in-memory-db", "--port", "0",
+                                 "--cids-dir", ProjectCidsDir()},
+        ChildOptions{.cwd = work_.path(),
+                     .logs = viewer_logs_.path(),
+                     .env = {{"DATABASE_URL", std::nullopt}}});
+    const int driver_port = FreePort();
+    driver_process_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{kChromedriver,
+                                 absl::StrCat("--port=", driver_port)},
+        ChildOptions{.cwd = work_.path(), .logs = driver_logs_.path()});
+    driver_ = std::make_unique<WebDriver>(driver_port);
+  }
+
+  ~BrowserSession() {
+    if (driver_) {
+      absl::Status deleted = driver_->DeleteSession();
+      if (!deleted.ok()) ADD_FAILURE() << "deleting the session: " << deleted;
+      driver_.reset();
+    }
+    driver_process_->Stop(SIGTERM);
+    viewer_->Stop(SIGTERM);
+    if (::testing::Test::HasFailure()) std::cerr << Logs();
+  }
+
+  // Waits for viewer to listen and chromedriver to be ready, then starts
+  // Chromium.
+  absl::Status Start() {
+    std::optional<std::string> line = viewer_->WaitForLine("listening on ");
+    if (!line) {
+      return absl::UnavailableError(absl::StrCat(
+          "viewer did not start: ", viewer_->Stdout(), viewer_->Stderr()));
+    }
+    base_url_ = line->substr(0, line->find(' '));  // "http://127.0.0.1:N"
+    if (absl::Status s = driver_->WaitUntilReady(absl::Seconds(30)); !s.ok()) {
+      return absl::UnavailableError(absl::StrCat(
+          s.message(), "; chromedriver said: ", driver_process_->Stdout(),
+          driver_process_->Stderr()));
+    }
+    return driver_->NewSession(ChromiumCapabilities(kChromium, profile_.path()));
+  }
+
+  WebDriver& driver() { return *driver_; }
+  std::string Url(const std::string& path) const { return base_url_ + path; }
+  std::string Logs() const {
+    return absl::StrCat("viewer stdout:\n", viewer_->Stdout(),
+                        "viewer stderr:\n", viewer_->Stderr(),
+                        "chromedriver:\n", driver_process_->Stdout(),
+                        driver_process_->Stderr());
+  }
+
+  // Saves a screenshot as VIEWER_SCREENSHOT_DIR/<name>.png.
+  void Shot(const std::string& name) {
+    const std::string path =
+        absl::StrCat(VIEWER_SCREENSHOT_DIR, "/", name, ".png");
+    absl::Status s = driver_->Screenshot(path);
+    EXPECT_TRUE(s.ok()) << name << ": " << s;
+  }
+
+  // The text of the first element matching `css`, or "" (with a failure).
+  std::string TextOf(const std::string& css) {
+    absl::StatusOr<std::string> id = driver_->Find(css);
+    if (!id.ok()) {
+      ADD_FAILURE() << css << ": " << id.status();
+      return "";
+    }
+    absl::StatusOr<std::string> text = driver_->Text(*id);
+    EXPECT_TRUE(text.ok()) << css << ": " << text.status();
+    return text.value_or("");
+  }
+
+ private:
+  TempDir work_;         // viewer's and chromedriver's working directory
+  TempDir viewer_logs_;
+  TempDir driver_logs_;
+  TempDir profile_;      // Chromium's --user-data-dir
+  std::unique_ptr<ChildProcess> viewer_;
+  std::unique_ptr<ChildProcess> driver_process_;
+  std::unique_ptr<WebDriver> driver_;
+  std::string base_url_;
+};
+
+bool Installed(const char* path) { return access(path, X_OK) == 0; }
+
+TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
+  if (!Installed(kChromium) || !Installed(kChromedriver)) {
+    GTEST_SKIP() << "needs " << kChromium << " and " << kChromedriver
+                 << " (Debian packages chromium and chromium-driver; "
+                    "./test.sh installs them)";
+  }
+  BrowserSession b;
+  absl::Status started = b.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  WebDriver& d = b.driver();
+
+  // 1. Home: the navigation bar and the memory banner.
+  ASSERT_OK(d.Navigate(b.Url("/")));
+  b.Shot("01-home");
+  const std::string nav = b.TextOf("nav.top");
+  for (const char* item : {"Home", "Servers", "Aliases", "Variables",
+                           "Secrets", "CIDs", "Upload", "History", "Search",
+                           "Status"}) {
+    EXPECT_THAT(nav, HasSubstr(item));
+  }
+  EXPECT_THAT(b.TextOf(".banner"), HasSubstr("In-memory database"));
+  EXPECT_THAT(b.TextOf("main h1"), HasSubstr("viewer"));
+
+  // 2. The new-server form, filled in and submitted.
+  ASSERT_OK(d.Navigate(b.Url("/servers/new")));
+  ASSERT_OK_AND_ASSIGN(std::string name_field, d.Find("#name"));
+  ASSERT_OK_AND_ASSIGN(std::string definition_field, d.Find("#definition"));
+  ASSERT_OK(d.Type(name_field, "greeter"));
+  ASSERT_OK(d.Type(definition_field, "Hello from {{request.path}}!"));
+  b.Shot("02-new-server-form");
+  ASSERT_OK_AND_ASSIGN(std::string create,
+                       d.Find("form.stack button[type=submit]"));
+  ASSERT_OK(d.Click(create));
+  absl::StatusOr<std::string> view = d.WaitForUrl(
+      [](const std::string& url) {
+        return absl::EndsWith(url, "/servers/greeter");
+      },
+      absl::Seconds(10));
+  ASSERT_TRUE(view.ok()) << view.status();
+  b.Shot("03-server-created");
+  EXPECT_THAT(b.TextOf("main h1"), HasSubstr("greeter"));
+  EXPECT_THAT(b.TextOf("main"), HasSubstr("Hello from {{request.path}}!"));
+
+  // 3. Listed on /servers.
+  ASSERT_OK(d.Navigate(b.Url("/servers")));
+  b.Shot("04-servers-list");
+  EXPECT_THAT(b.TextOf("main table"), HasSubstr("greeter"));
+  ASSERT_OK_AND_ASSIGN(std::string link, d.Find("main table a[href='/servers/greeter']"));
+  EXPECT_EQ(d.Text(link).value_or(""), "greeter");
+
+  // 4. Invoked: the browser follows the redirect to the output's CID.
+  const std::string output = "Hello from /greeter!";
+  ASSERT_OK(d.Navigate(b.Url("/greeter")));
+  ASSERT_OK_AND_ASSIGN(std::string invoked, d.CurrentUrl());
+  EXPECT_EQ(invoked, b.Url("/" + ComputeCid(output)));
+  EXPECT_EQ(b.TextOf("body"), output);
+  b.Shot("05-server-output");
+
+  // 5. Text through the upload form, landing on its CID.
+  const std::string text = "Uploaded through the form by headless Chromium.";
+  ASSERT_OK(d.Navigate(b.Url("/upload")));
+  ASSERT_OK_AND_ASSIGN(std::string text_field, d.Find("textarea#text"));
+  ASSERT_OK(d.Type(text_field, text));
+  b.Shot("06-upload-form");
+  ASSERT_OK_AND_ASSIGN(std::string upload,
+                       d.Find("form.stack button[type=submit]"));
+  ASSERT_OK(d.Click(upload));
+  const std::string cid_url = b.Url("/" + ComputeCid(text));
+  absl::StatusOr<std::string> landed = d.WaitForUrl(
+      [&](const std::string& url) { return url == cid_url; },
+      absl::Seconds(10));
+  ASSERT_TRUE(landed.ok()) << landed.status() << " (expected " << cid_url
+                           << ")";
+  EXPECT_EQ(b.TextOf("body"), text);
+  b.Shot("07-uploaded-cid");
+
+  // 6. Home again: the counts and the recent CIDs.
+  ASSERT_OK(d.Navigate(b.Url("/")));
+  EXPECT_THAT(b.TextOf("main"), HasSubstr(ComputeCid(text)));
+  b.Shot("08-home-after");
+}
+
+}  // namespace
+}  // namespace viewer::testing

@@ -1,0 +1,34 @@
+# Tests of operating memory mode (issue 6), included from CMakeLists.txt:
+# in-process handler tests on both backends, end-to-end tests of the real
+# binary, and the load and fault proofs (labels unit + load / fault; each
+# bounded, see the files).
+
+# Running the real binary: a viewer on a free port, SQLite checks done with
+# the sqlite3 library itself, a large store file to dump.
+add_library(http_live_testing STATIC live_viewer.cc fault_util.cc process.cc)
+target_link_libraries(http_live_testing
+  PUBLIC http_testing app_store_files SQLite::SQLite3)
+target_compile_definitions(http_live_testing PRIVATE
+  VIEWER_BINARY="$<TARGET_FILE:viewer>"
+  VIEWER_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_dependencies(http_live_testing viewer)
+
+add_executable(http_ops_test keep_handler_test.cc ops_handler_test.cc)
+target_link_libraries(http_ops_test PRIVATE http_testing)
+gtest_discover_tests(http_ops_test TEST_PREFIX "unit.http."
+                     PROPERTIES LABELS unit)
+
+add_executable(ops_e2e_test ops_e2e_test.cc)
+target_link_libraries(ops_e2e_test PRIVATE http_live_testing)
+gtest_discover_tests(ops_e2e_test TEST_PREFIX "unit.http."
+                     PROPERTIES LABELS "unit;e2e" TIMEOUT 120)
+
+add_executable(load_test load_test.cc)
+target_link_libraries(load_test PRIVATE http_live_testing)
+gtest_discover_tests(load_test TEST_PREFIX "unit.http."
+                     PROPERTIES LABELS "unit;load" TIMEOUT 120)
+
+add_executable(fault_test fault_test.cc dump_fault_test.cc)
+target_link_libraries(fault_test PRIVATE http_live_testing)
+gtest_discover_tests(fault_test TEST_PREFIX "unit.http."
+                     PROPERTIES LABELS "unit;fault" TIMEOUT 120)
