@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the whole ctest
 # suite (labels unit, equivalence, property, ...), then the address+undefined
-# sanitizer build of the same suite and the thread-sanitizer build of the
-# concurrency tests. Safe to run again: it only redoes what changed.
+# sanitizer build of the same suite, the thread-sanitizer build of the
+# concurrency tests, and each libFuzzer target for 20 seconds
+# (scripts/fuzz.sh). Safe to run again: it only redoes what changed.
 #
 #   ./test.sh            everything (what CI runs)
 #   ./test.sh --quick    the normal build's suite only
@@ -39,11 +40,14 @@ if [ "$quick" -eq 0 ]; then
   echo "==> thread sanitizer build: the concurrency tests"
   configure_and_build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DVIEWER_SANITIZE=thread -- engine_test storage_contract_test \
-      sqlite_backend_test property_tests
+      sqlite_backend_test property_tests http_handler_test
   export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
   build-tsan/tests/engine/engine_test
   build-tsan/tests/storage/storage_contract_test --gtest_filter='*Transactions*'
   build-tsan/tests/sqlite_backend/sqlite_backend_test
   build-tsan/property_tests/property_tests --only=concurrency --rc-max-success=200
+  build-tsan/tests/http/http_handler_test --gtest_filter='*Robustness*'
+  echo "==> fuzzing: each libFuzzer target for 20 s from its corpus"
+  scripts/fuzz.sh 20
 fi
 echo "==> all tests passed"

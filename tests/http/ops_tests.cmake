@@ -21,14 +21,14 @@ gtest_discover_tests(http_ops_test TEST_PREFIX "unit.http."
 add_executable(ops_e2e_test ops_e2e_test.cc)
 target_link_libraries(ops_e2e_test PRIVATE http_live_testing)
 gtest_discover_tests(ops_e2e_test TEST_PREFIX "unit.http."
-                     PROPERTIES LABELS "unit;e2e" TIMEOUT 120)
+                     PROPERTIES "LABELS;unit;LABELS;e2e" TIMEOUT 120)
 
 add_executable(load_test load_test.cc)
 target_link_libraries(load_test PRIVATE http_live_testing)
 gtest_discover_tests(load_test TEST_PREFIX "unit.http."
-                     PROPERTIES LABELS "unit;load" TIMEOUT 120)
+                     PROPERTIES "LABELS;unit;LABELS;load" TIMEOUT 600)
 
 add_executable(fault_test fault_test.cc dump_fault_test.cc)
 target_link_libraries(fault_test PRIVATE http_live_testing)
 gtest_discover_tests(fault_test TEST_PREFIX "unit.http."
-                     PROPERTIES LABELS "unit;fault" TIMEOUT 120)
+                     PROPERTIES "LABELS;unit;LABELS;fault" TIMEOUT 600)
