@@ -15,9 +15,10 @@
 // writer (at each commit and each begin) and, once writes have paused for
 // a millisecond, by the reader that closes a snapshot; a write that would
 // pass the byte limit first frees what it can. A transaction may then go
-// over the limit by at most the bytes of the committed rows it has deleted,
-// which are freed once no snapshot sees them: a delete that records what it
-// did still works in a full store, and nothing is ever evicted.
+// over the limit by at most the bytes of the committed rows it has deleted
+// (with their index entries), which are freed once no snapshot sees them:
+// a delete that records what it did still works in a full store, and
+// nothing is ever evicted.
 //
 // Beyond DESIGN.md section 3: a UNIQUE column's btree index is mirrored by
 // a hash map for equality lookups (internal/column_index.h); snapshots

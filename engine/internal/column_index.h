@@ -26,9 +26,13 @@
 
 namespace viewer::internal {
 
+// Ordered by (key, id); `chain` is the row's version chain (stable while
+// the entry exists, invariant 1 of MvccTable), so a scan reads the row
+// without looking its id up again. Searches pass a null chain.
 struct IndexEntry {
   Value key;
   int64_t id;
+  const Chain* chain = nullptr;
 };
 
 struct IndexEntryLess {
@@ -80,13 +84,10 @@ class ColumnIndex {
   const Ordered& ordered() const { return ordered_; }
   bool hashed() const { return by_key_ != nullptr; }
 
-  bool Contains(const Value& key, int64_t id) const {
-    return ordered_.contains(IndexEntry{key, id});
-  }
   // Adds (key, id) for the row whose versions are `chain`; false if it was
   // there.
   bool Insert(const Value& key, int64_t id, const Chain* chain) {
-    if (!ordered_.insert(IndexEntry{key, id}).second) return false;
+    if (!ordered_.insert(IndexEntry{key, id, chain}).second) return false;
     if (by_key_ && !key.is_null()) {
       Ids& ids = (*by_key_)[key];
       auto at = std::upper_bound(

@@ -63,13 +63,15 @@ absl::StatusOr<Version*> MemoryTransaction::Push(size_t t,
     }
   }
   // Still full: the write may use the room this transaction's deletes
-  // free, the committed versions of rows it has deleted (an updated row's
-  // old version may share its blobs with the new one, so it counts not).
+  // free, the committed rows it has deleted with their index entries (an
+  // updated row's old version may share its blobs with the new one, so it
+  // counts not).
   int64_t frees = 0;
   for (const UndoEntry& e : undo_) {
+    MvccTable& owner = store_->table(e.table);
     if (!e.created && e.version->begin != kPending &&
-        store_->table(e.table).WriterVisible(e.id, view_) == nullptr) {
-      frees += e.version->charged_bytes;
+        owner.WriterVisible(e.id, view_) == nullptr) {
+      frees += owner.BytesFreedByDeleting(*e.version);
     }
   }
   if (frees == 0) return pushed;

@@ -272,8 +272,8 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
     }
     return emit(v);
   };
-  auto visit = [&](int64_t id, const Value& key) {
-    return visit_version(VisibleLocked(id, view), key);
+  auto visit = [&](const IndexEntry& e) {
+    return visit_version(e.chain->VisibleTo(view), e.key);
   };
   auto range_begin = [&](const KeyRange& r) {
     if (!r.lo) return index.begin();
@@ -310,7 +310,7 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
       }
       for (auto it = range_begin(r); it != index.end() && BelowHi(it->key, r);
            ++it) {
-        if (!visit(it->id, it->key)) return;
+        if (!visit(*it)) return;
       }
     }
     return;
@@ -324,11 +324,10 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
     }
     auto first = range_begin(*r);
     auto it = range_end(*r);
-    std::vector<int64_t> run;
-    const Value* run_key = nullptr;
+    std::vector<const IndexEntry*> run;
     auto flush = [&] {
-      for (auto id = run.rbegin(); id != run.rend(); ++id) {
-        if (!visit(*id, *run_key)) return false;
+      for (auto e = run.rbegin(); e != run.rend(); ++e) {
+        if (!visit(**e)) return false;
       }
       run.clear();
       return true;
@@ -336,12 +335,11 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
     while (it != first) {
       --it;
       if (!AboveLo(it->key, *r)) break;
-      if (run_key != nullptr && CompareValues(it->key, *run_key) != 0 &&
+      if (!run.empty() && CompareValues(it->key, run.back()->key) != 0 &&
           !flush()) {
         return;
       }
-      run.push_back(it->id);
-      run_key = &it->key;
+      run.push_back(&*it);
     }
     if (!run.empty() && !flush()) return;
   }

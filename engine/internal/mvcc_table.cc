@@ -178,6 +178,12 @@ absl::StatusOr<Version*> MvccTable::Push(std::vector<Value>* values,
   return head;
 }
 
+int64_t MvccTable::BytesFreedByDeleting(const Version& v) const {
+  int64_t bytes = v.charged_bytes + kChainBytes;
+  for (size_t c : indexed_columns_) bytes += IndexEntryCharge(c, v.values[c]);
+  return bytes;
+}
+
 void MvccTable::End(Version* v) {
   WriterLatchLock lock(&latch_);
   v->end = kPending;

@@ -103,6 +103,9 @@ class MvccTable {
       ABSL_LOCKS_EXCLUDED(latch_);
   // Marks `v` ended by the writer.
   void End(Version* v) ABSL_LOCKS_EXCLUDED(latch_);
+  // At least the bytes freed once the deleted row whose newest version is
+  // `v` is reclaimed: `v`, its chain and its index entries.
+  int64_t BytesFreedByDeleting(const Version& v) const;
 
   // Undo: removes the pending head `v` of chain `id`; or un-ends `v`.
   void UndoPush(int64_t id, Version* v) ABSL_LOCKS_EXCLUDED(latch_);

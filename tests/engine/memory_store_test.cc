@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_format.h"
 #include "engine/internal/version.h"
 #include "engine/memory_store.h"
 #include "tests/printers.h"
@@ -287,6 +288,29 @@ TEST_F(MemoryStoreTest, AFullStoreStillTakesADeleteThatRecordsItself) {
                                     {"body", Value::Blob(std::string(4000, 'b'))}}),
                 testing::StatusIs(StatusCode::kResourceExhausted));
   }
+}
+
+// The room a delete frees counts the row's index entries and chain too:
+// deleting the smallest row makes room for another row just like it.
+TEST_F(MemoryStoreTest, DeletingASmallRowMakesRoomForOneLikeIt) {
+  Open(16 * 1024);
+  std::vector<int64_t> ids;
+  for (int i = 0;; ++i) {
+    auto txn = Write();
+    auto id = txn->Insert("doc", {{"name", Value::Text(absl::StrFormat("r%04d", i))}});
+    if (!id.ok()) {
+      // "x0000" costs exactly what this refused row would have.
+      ASSERT_THAT(id.status(), testing::StatusIs(StatusCode::kResourceExhausted));
+      break;
+    }
+    ASSERT_OK(txn->Commit());
+    ids.push_back(*id);
+  }
+  auto txn = Write();
+  ASSERT_OK(txn->Delete("doc", ids.back()));
+  ASSERT_OK(txn->Insert("doc", {{"name", Value::Text("x0000")}}));
+  ASSERT_OK(txn->Commit());
+  EXPECT_LE(Bytes(), 16 * 1024);
 }
 
 TEST_F(MemoryStoreTest, ReadersRunBesideTheWriterAndSeeWholeCommits) {
