@@ -56,11 +56,12 @@ absl::Status DumpToSqliteFile(Store& from, const std::string& path,
 
 // A new memory store holding the contents of the file at `path`:
 //   - a SQLite database (it starts with "SQLite format 3"), in the disk
-//     layout: every row copied exactly (CopyStore). The file is never
-//     modified, not even its mode or mtime: it is copied, with its -wal if
-//     one exists, into a private temporary directory (under $TMPDIR or
-//     /tmp), which is read and removed again. Load a file no process is
-//     writing.
+//     layout: every row copied exactly (CopyStore). The file is only
+//     read: its bytes are handed to SQLite as an in-memory image
+//     (SqliteOptions::image), so nothing is written anywhere, not even a
+//     temporary file. A file with rows still in its -wal is refused with
+//     the way out (stop the viewer using it, or checkpoint it with sqlite3).
+//     Load a file no process is writing.
 //   - otherwise an export document (app/export_import.h), applied with
 //     ApplyImport to the empty store.
 // An empty `options.catalog` means AppCatalog(); an export document needs
