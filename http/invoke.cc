@@ -175,14 +175,16 @@ bool TryServer(const App& app, Ctx& ctx) {
     absl::StatusOr<Entity> server = GetEntity(**txn, EntityKind::kServer, name);
     if (!server.ok() || !server->enabled) return false;
   }
+  // A read-only demo lets only GET and HEAD get this far; running a server
+  // there stores nothing, so HEAD is answered as GET is.
+  if (app.options().read_only) {
+    RunServerReadOnly(app, name, ctx);
+    return true;
+  }
   if (method != "GET" && method != "POST") {
     ctx.res.set_header("Allow", "GET, POST");
     ctx.Error(405, absl::StrCat(method, " does not run a server; use GET or "
                                         "POST"));
-    return true;
-  }
-  if (app.options().read_only) {
-    RunServerReadOnly(app, name, ctx);
     return true;
   }
   std::string result_cid;

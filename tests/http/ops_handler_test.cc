@@ -138,6 +138,10 @@ TEST(ReadOnlyServerTest, ServersRunWithoutStoringAnything) {
   httplib::Result r = v.Get("/hi");
   ASSERT_EQ(Status(r), 200) << Body(r);
   EXPECT_EQ(Body(r), "hi /hi");
+  // HEAD is a read like GET: the same answer without a body, not a 405.
+  httplib::Result head = v.Head("/hi");
+  ASSERT_EQ(Status(head), 200) << Body(head);
+  EXPECT_EQ(head->get_header_value("Content-Length"), "6");
   EXPECT_EQ(v.RowsPerTable(), rows);
 }
 
