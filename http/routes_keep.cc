@@ -10,7 +10,10 @@
 //                                default) -> one document (BuildExport),
 //                                stored as a CID with an `export` row;
 //                                303 to /export?cid=CID, or 201
-//                                {"cid", "path": "/CID.json", "bytes"}
+//                                {"cid", "path": "/CID.json", "bytes"};
+//                                when a full memory store cannot keep it,
+//                                200 with the document itself as an
+//                                attachment (X-Viewer-Export-Stored: no)
 //   GET  /import                 the form
 //   POST /import                 a JSON body, a multipart "file", or a
 //                                "document" field -> ApplyImport in one
@@ -107,13 +110,28 @@ void MakeExport(const App& app, Ctx& ctx) {
     HTTP_ASSIGN_OR_FAIL(ctx, document, BuildExport(*txn, app.cids(), options));
   }
   ExportRecord record;
-  HTTP_RETURN_IF_ERROR(ctx, app.Write([&](Transaction& txn) -> absl::Status {
+  absl::Status stored = app.Write([&](Transaction& txn) -> absl::Status {
     absl::StatusOr<std::string> cid = app.cids().Create(txn, document);
     if (!cid.ok()) return cid.status();
     absl::StatusOr<ExportRecord> row = RecordExport(txn, *cid);
     if (row.ok()) record = *std::move(row);
     return row.status();
-  }));
+  });
+  if (stored.code() == absl::StatusCode::kResourceExhausted) {
+    // A full memory store cannot keep the document, but exporting is the
+    // way out its 507 points to: hand the document over as a download,
+    // stored nowhere (no CID, no export row).
+    app.Log(absl::StrCat("export not stored (", stored.message(),
+                         "); sent as a download only"));
+    ctx.res.status = 200;
+    ctx.res.set_header("Content-Disposition",
+                       "attachment; filename=\"viewer-export.json\"");
+    ctx.res.set_header("X-Viewer-Export-Stored", "no: the store is full");
+    ctx.res.set_header("Cache-Control", "no-store");
+    ctx.res.set_content(document, "application/json");
+    return;
+  }
+  HTTP_RETURN_IF_ERROR(ctx, stored);
   const std::string path = ExportDownloadPath(record.cid);
   if (ctx.json) {
     ctx.res.set_header("Location", path);

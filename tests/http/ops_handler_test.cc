@@ -67,6 +67,41 @@ TEST(MemoryLimitHttpTest, FullStoreSays507WithUseAndTheWayOut) {
             256 << 10);
 }
 
+TEST(MemoryLimitHttpTest, FullStoreStillExportsAsADownload) {
+  // The 507 says to export before restarting; that must work when full.
+  ViewerFixture v(BackendKind::kMemory,
+                  {.max_body_bytes = 1 << 20, .byte_limit = 256 << 10});
+  ASSERT_EQ(Status(v.PostJson("/servers", {{"name", "keep"},
+                                           {"definition", "kept"}})),
+            201);
+  // Fill it to the last few bytes: big uploads, then ever smaller ones.
+  int uploads = 0;
+  for (int size : {20 << 10, 2 << 10, 200, 20}) {
+    for (bool full = false; !full && uploads < 1000; ++uploads) {
+      httplib::Result r = v.PostRaw(
+          "/api/cids", absl::StrCat(uploads, std::string(size, 'm')),
+          "text/plain");
+      full = Status(r) == 507;
+    }
+  }
+  ASSERT_LT(uploads, 1000);
+  const json rows = v.RowsPerTable();
+  httplib::Result r = v.PostJson("/export", {{"secrets", true}});
+  ASSERT_EQ(Status(r), 200) << Body(r);
+  EXPECT_THAT(r->get_header_value("Content-Disposition"),
+              HasSubstr("attachment"));
+  EXPECT_THAT(r->get_header_value("X-Viewer-Export-Stored"), HasSubstr("no"));
+  json document = ViewerFixture::Json(r);
+  EXPECT_EQ(document["format"], "viewer-export");
+  ASSERT_EQ(document["servers"].size(), 1u);
+  EXPECT_EQ(document["servers"][0]["name"], "keep");
+  // A browser's form gets the same download.
+  httplib::Result form = v.PostForm("/export", {{"servers", "1"}});
+  ASSERT_EQ(Status(form), 200) << Body(form);
+  EXPECT_EQ(ViewerFixture::Json(form)["servers"][0]["name"], "keep");
+  EXPECT_EQ(v.RowsPerTable(), rows);  // stored nowhere
+}
+
 TEST(MemoryLimitHttpTest, NoBarBelowEightyPercentOrOnDisk) {
   ViewerFixture v(BackendKind::kMemory, {.byte_limit = 8 << 20});
   EXPECT_THAT(Body(v.Get("/")), Not(HasSubstr("<meter")));
