@@ -14,6 +14,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "app/cid_directory.h"
 #include "app/schemas.h"
 #include "http/config.h"
@@ -32,8 +34,12 @@ void Say(const Config& config, absl::string_view line) {
   std::cout << Prefix(config) << line << std::endl;
 }
 
+// One line whatever the message: an import document's problems come one a
+// line ("... nothing was imported:\nservers[0].name: ...").
 int Fail(absl::string_view message, int code = 1) {
-  std::cerr << "viewer: error: " << message << std::endl;
+  std::cerr << "viewer: error: "
+            << absl::StrReplaceAll(message, {{":\n", ": "}, {"\n", "; "}})
+            << std::endl;
   return code;
 }
 
@@ -124,8 +130,11 @@ int RunViewer(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<Store>> store = OpenSessionStore(config);
   if (!store.ok()) {
     if (!config.load_path.empty()) {
-      return Fail(absl::StrCat("cannot load ", config.load_path, ": ",
-                               store.status().message()));
+      // LoadIntoMemory names the file already ("loading FILE: ...").
+      return Fail(absl::StrCat(
+          "cannot load ", config.load_path, ": ",
+          absl::StripPrefix(store.status().message(),
+                            absl::StrCat("loading ", config.load_path, ": "))));
     }
     return Fail(absl::StrCat("cannot open the database ",
                              config.database_path, ": ",

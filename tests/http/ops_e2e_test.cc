@@ -2,6 +2,7 @@
 // and their one-line errors, dump at exit then the same data on disk,
 // --load of a dump and of an export document, POST /api/dump writing only
 // the file named at start, and the read-only demo.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -77,6 +78,25 @@ TEST(OpsBinaryTest, BadValuesAndCombinationsAreOneLineErrors) {
                       &err),
             1);
   EXPECT_THAT(err, HasSubstr("does not exist"));
+  // A document with problems lists them on the same one line.
+  TempDir files;
+  for (const auto& [name, text] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"broken.json", "{\"format\":"},
+           {"wrong.json", "{\"servers\": 3}"}}) {
+    const std::string path = files.path() + "/" + name;
+    std::ofstream(path) << text;
+    EXPECT_EQ(RunToExit({"--in-memory-db", "--load", path, "--port", "0"},
+                        &err),
+              1);
+    // (Memory mode's warning comes first, on its own line.)
+    const std::string error = err.substr(std::min(
+        err.size(), err.find("viewer: error: ")));
+    EXPECT_THAT(error, StartsWith("viewer: error: cannot load " + path +
+                                  ": the import document has "));
+    EXPECT_THAT(error, HasSubstr("nothing was imported: "));
+    EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 1) << err;
+  }
 }
 
 TEST(OpsBinaryTest, MaxMemoryIsShownAndEnforced) {
