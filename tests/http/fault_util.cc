@@ -17,6 +17,7 @@
 #include "app/store_files.h"
 #include "engine/memory_store.h"
 #include "gtest/gtest.h"
+#include "tests/busy_session.h"
 
 namespace viewer::testing {
 namespace {
@@ -107,49 +108,8 @@ void BuildStoreFile(const std::string& path, int rows) {
   auto txn = (*store)->Begin(TransactionMode::kReadWrite);
   ASSERT_TRUE(txn.ok()) << txn.status();
   Transaction& t = **txn;
-  auto insert = [&](const char* table, Assignments values) {
-    absl::Status s = t.Insert(table, values).status();
-    ASSERT_TRUE(s.ok()) << table << ": " << s;
-  };
-  const int views = rows / 2, interactions = rows * 3 / 10,
-            cids = rows / 20;  // and as many invocations
-  const int each_entity = (rows - views - interactions - 2 * cids) / 4;
-  for (int i = 0; i < views; ++i) {
-    insert(kPageViewTable,
-           {{"path", Value::Text(absl::StrCat("/servers/srv-", i % 977))},
-            {"user_agent", Value::Text("Mozilla/5.0 (X11; Linux x86_64)")},
-            {"ip_address", Value::Text("127.0.0.1")}});
-  }
-  for (int i = 0; i < interactions; ++i) {
-    insert(kInteractionTable,
-           {{"entity_type", Value::Text("server")},
-            {"entity_name", Value::Text(absl::StrCat("e-", i % 2500))},
-            {"action", Value::Text("update")},
-            {"message", Value::Text("updated server")},
-            {"content", Value::Text(absl::StrCat("Hello {{greeting}} ", i))}});
-  }
-  for (int i = 0; i < cids; ++i) {
-    std::string bytes(1024, static_cast<char>('a' + i % 26));
-    absl::StrAppend(&bytes, i);
-    insert(kCidTable, {{"path", Value::Text("/" + ComputeCid(bytes))},
-                       {"file_data", Value::Blob(bytes)},
-                       {"file_size", Value::Integer(bytes.size())}});
-    insert(kInvocationTable,
-           {{"server_name", Value::Text(absl::StrCat("e-", i % 2500))},
-            {"result_cid", Value::Text(ComputeCid(bytes))}});
-  }
-  for (const char* table :
-       {kServerTable, kAliasTable, kVariableTable, kSecretTable}) {
-    for (int i = 0; i < each_entity; ++i) {
-      const std::string def = absl::StrCat("Hello from ", i, " {{greeting}}");
-      Assignments values = {{"name", Value::Text(absl::StrCat("e-", i))},
-                            {"definition", Value::Text(def)}};
-      if (std::string(table) == kServerTable) {
-        values.push_back({"definition_cid", Value::Text(ComputeCid(def))});
-      }
-      insert(table, values);
-    }
-  }
+  absl::Status filled = FillBusySession(t, rows);
+  ASSERT_TRUE(filled.ok()) << filled;
   absl::Status committed = t.Commit();
   ASSERT_TRUE(committed.ok()) << committed;
   txn->reset();

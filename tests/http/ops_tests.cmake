@@ -7,7 +7,7 @@
 # the sqlite3 library itself, a large store file to dump.
 add_library(http_live_testing STATIC live_viewer.cc fault_util.cc process.cc)
 target_link_libraries(http_live_testing
-  PUBLIC http_testing app_store_files SQLite::SQLite3)
+  PUBLIC http_testing app_store_files busy_session SQLite::SQLite3)
 target_compile_definitions(http_live_testing PRIVATE
   VIEWER_BINARY="$<TARGET_FILE:viewer>"
   VIEWER_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

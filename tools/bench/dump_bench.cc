@@ -8,8 +8,8 @@
 //
 // BM_DumpToSqliteFile is DumpToSqliteFile into a fresh file (temporary
 // file, copy, sync, rename, directory sync); BM_LoadIntoMemory loads that
-// file back (a copy to $TMPDIR, then SQLite -> memory); BM_CopyStore* are
-// the copies alone, without files.
+// file back (its bytes as an in-memory image, then SQLite -> memory);
+// BM_CopyStore* are the copies alone, without files.
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,6 +25,7 @@
 #include "benchmark/benchmark.h"
 #include "engine/memory_store.h"
 #include "sqlite_backend/sqlite_store.h"
+#include "tests/busy_session.h"
 
 namespace viewer {
 namespace {
@@ -52,51 +53,8 @@ Store& Source() {
     std::unique_ptr<Store> s = NewMemory();
     auto txn = s->Begin(TransactionMode::kReadWrite);
     Check(txn.status(), "begin");
-    Transaction& t = **txn;
-    int rows = 0;
-    auto insert = [&](const char* table, Assignments values) {
-      Check(t.Insert(table, values).status(), table);
-      ++rows;
-    };
-    for (int i = 0; i < 50'000; ++i) {
-      insert(kPageViewTable,
-             {{"path", Value::Text(absl::StrCat("/servers/srv-", i % 977))},
-              {"user_agent", Value::Text("Mozilla/5.0 (X11; Linux x86_64)")},
-              {"ip_address", Value::Text("127.0.0.1")}});
-    }
-    for (int i = 0; i < 30'000; ++i) {
-      insert(
-          kInteractionTable,
-          {{"entity_type", Value::Text("server")},
-           {"entity_name", Value::Text(absl::StrCat("srv-", i % 2500))},
-           {"action", Value::Text("update")},
-           {"message", Value::Text("updated server")},
-           {"content", Value::Text(absl::StrCat("Hello {{greeting}} ", i))}});
-    }
-    for (int i = 0; i < 5'000; ++i) {
-      std::string bytes(1024, static_cast<char>('a' + i % 26));
-      absl::StrAppend(&bytes, i);
-      insert(kCidTable, {{"path", Value::Text("/" + ComputeCid(bytes))},
-                         {"file_data", Value::Blob(bytes)},
-                         {"file_size", Value::Integer(bytes.size())}});
-      insert(kInvocationTable,
-             {{"server_name", Value::Text(absl::StrCat("srv-", i % 2500))},
-              {"result_cid", Value::Text(ComputeCid(bytes))}});
-    }
-    for (const char* table :
-         {kServerTable, kAliasTable, kVariableTable, kSecretTable}) {
-      for (int i = 0; i < 2'500; ++i) {
-        const std::string def = absl::StrCat("Hello from ", i, " {{greeting}}");
-        Assignments values = {{"name", Value::Text(absl::StrCat("e-", i))},
-                              {"definition", Value::Text(def)}};
-        if (std::string(table) == kServerTable) {
-          values.push_back({"definition_cid", Value::Text(ComputeCid(def))});
-        }
-        insert(table, values);
-      }
-    }
-    if (rows != kRows) abort();
-    Check(t.Commit(), "commit");
+    Check(FillBusySession(**txn, kRows), "fill");
+    Check((*txn)->Commit(), "commit");
     return s.release();
   }();
   return *store;
