@@ -10,6 +10,7 @@
 #include <cstring>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -103,6 +104,28 @@ std::string TooLargeMessage(uint64_t max_body, int64_t byte_limit) {
       "--max-memory");
 }
 
+// True for the 400 httplib gives a well-formed request line whose method
+// it does not know (PROPFIND, PURGE): it stops before any handler runs, so
+// the pre-routing handler's 405 never happens.
+bool UnknownMethod(const httplib::Request& req, int status) {
+  if (status != 400 || req.method.empty() || req.target.empty() ||
+      (req.version != "HTTP/1.1" && req.version != "HTTP/1.0")) {
+    return false;
+  }
+  static constexpr absl::string_view kHttplibMethods[] = {
+      "GET",     "HEAD",    "POST",  "PUT",   "DELETE",
+      "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"};
+  for (absl::string_view m : kHttplibMethods) {
+    if (req.method == m) return false;
+  }
+  // An RFC 9110 token.
+  return std::all_of(req.method.begin(), req.method.end(), [](char c) {
+    return absl::ascii_isalnum(c) ||
+           absl::string_view("!#$%&'*+-.^_`|~").find(c) !=
+               absl::string_view::npos;
+  });
+}
+
 std::string DefaultErrorMessage(int status, uint64_t max_body,
                                 int64_t byte_limit) {
   switch (status) {
@@ -158,6 +181,15 @@ class ViewerServer::Impl {
           // Answers viewer wrote itself already say what went wrong.
           if (!res.body.empty()) {
             return httplib::Server::HandlerResponse::Unhandled;
+          }
+          if (UnknownMethod(req, res.status)) {
+            // httplib refused the request line before reading the headers
+            // or running any handler; the path is all there is to go on.
+            auto& mutable_req = const_cast<httplib::Request&>(req);
+            mutable_req.path = req.target.substr(0, req.target.find('?'));
+            mutable_req.set_header("Connection", "close");
+            RefuseMethod(req, res);
+            return httplib::Server::HandlerResponse::Handled;
           }
           Ctx ctx(req, res, app_.options().memory_mode);
           ctx.json = http_internal::WantsJson(req);
@@ -268,14 +300,7 @@ class ViewerServer::Impl {
         mutable_req.headers.erase("Connection");
         mutable_req.set_header("Connection", "close");
       }
-      Ctx ctx(req, res, app_.options().memory_mode);
-      ctx.json = http_internal::WantsJson(req);
-      res.set_header("Allow", "GET, HEAD");
-      ctx.Error(405, absl::StrCat(
-                         "this is a read-only demo: ", req.method,
-                         " is refused because it could change something; "
-                         "only GET and HEAD are served. Run viewer without "
-                         "--read-only to make changes"));
+      RefuseMethod(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
     static constexpr absl::string_view kKnown[] = {
@@ -283,11 +308,26 @@ class ViewerServer::Impl {
     for (absl::string_view m : kKnown) {
       if (req.method == m) return httplib::Server::HandlerResponse::Unhandled;
     }
+    RefuseMethod(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  }
+
+  // The 405 for a method viewer does not serve: in a read-only demo every
+  // method but GET and HEAD, otherwise any method it has no routes for.
+  void RefuseMethod(const httplib::Request& req, httplib::Response& res) {
     Ctx ctx(req, res, app_.options().memory_mode);
     ctx.json = http_internal::WantsJson(req);
+    if (app_.options().read_only) {
+      res.set_header("Allow", "GET, HEAD");
+      ctx.Error(405, absl::StrCat(
+                         "this is a read-only demo: ", req.method,
+                         " is refused because it could change something; "
+                         "only GET and HEAD are served. Run viewer without "
+                         "--read-only to make changes"));
+      return;
+    }
     res.set_header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
     ctx.Error(405, absl::StrCat(req.method, " is not a method viewer serves"));
-    return httplib::Server::HandlerResponse::Handled;
   }
 
   void Serve(const httplib::Request& req, httplib::Response& res,

@@ -135,6 +135,20 @@ TEST_F(ReadOnlyTest, EveryMethodButGetAndHeadIs405WhateverThePath) {
       EXPECT_THAT(r->body, HasSubstr("read-only demo")) << method << path;
     }
   }
+  // Methods httplib itself does not know are refused the same way, not
+  // answered "could not be parsed" (400).
+  for (const char* method : {"PROPFIND", "PURGE", "BREW"}) {
+    const std::string answer = RawExchange(
+        v_.port(),
+        absl::StrCat(method, " /servers.json HTTP/1.1\r\nHost: x\r\n\r\n"),
+        /*timeout_ms=*/300);
+    EXPECT_EQ(RawStatus(answer), 405) << method << "\n" << answer;
+    EXPECT_THAT(answer, HasSubstr("Allow: GET, HEAD")) << method;
+    EXPECT_THAT(answer, HasSubstr("\"error\":\"this is a read-only demo: "))
+        << method;
+  }
+  // A request line that is not HTTP at all is still a 400.
+  EXPECT_EQ(RawStatus(RawExchange(v_.port(), "hello\r\n\r\n", 300)), 400);
   // An HTML client gets a page saying so.
   httplib::Result page = v_.PostForm("/servers/new", {{"name", "x"}});
   ASSERT_EQ(Status(page), 405);

@@ -167,8 +167,9 @@ std::vector<Step> SearchHistoryAndErrorSteps() {
       Raw("OPTIONS", "/servers", "", "", 204),
       Raw("TRACE", "/", "", "", 405),
       // cpp-httplib refuses a method it does not know while parsing the
-      // request line, before any route: 400 with viewer's error page.
-      Raw("BREW", "/", "", "", 400),
+      // request line, before any route; viewer's error handler makes that
+      // the same 405 as any other method it does not serve.
+      Raw("BREW", "/", "", "", 405),
       Get("/nothing/here", 404), GetJson("/nothing/here", 404),
       Get("/servers/missing", 404),
       PutJson("/servers/missing", {{"definition", "x"}}, 404),
