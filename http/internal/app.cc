@@ -1,5 +1,6 @@
 #include "http/internal/app.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/escaping.h"
@@ -60,10 +61,13 @@ absl::Status App::MemoryFull(const absl::Status& status) const {
   }
   absl::StatusOr<StoreStats> stats = options_.store->Stats();
   const int64_t used = stats.ok() ? stats->bytes_used : byte_limit_;
+  // The refused change is rolled back: say how much room there was, so a
+  // large import into a store far from full does not read as "full".
   return absl::ResourceExhaustedError(absl::StrCat(
       "memory store is full: ", HumanBytes(used), " of ",
-      HumanBytes(byte_limit_),
-      " used, and this change needs more; nothing was changed. Restart "
+      HumanBytes(byte_limit_), " used, and this change needs more than the ",
+      HumanBytes(std::max<int64_t>(0, byte_limit_ - used)),
+      " left; nothing was changed. Restart "
       "viewer with a larger --max-memory (after POST /export or "
       "--dump-db-on-exit to keep your work), or delete something. (",
       status.message(), ")"));

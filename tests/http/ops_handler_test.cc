@@ -67,6 +67,28 @@ TEST(MemoryLimitHttpTest, FullStoreSays507WithUseAndTheWayOut) {
             256 << 10);
 }
 
+TEST(MemoryLimitHttpTest, ChangeTooBigForTheRoomLeftSaysHowMuchWasLeft) {
+  // One import larger than what is left, into a store far from full: the
+  // message must not read as if the store were full already.
+  ViewerFixture v(BackendKind::kMemory,
+                  {.max_body_bytes = 1 << 20, .byte_limit = 256 << 10});
+  json servers = json::array();
+  for (int i = 0; i < 100; ++i) {
+    servers.push_back({{"name", absl::StrCat("s", i)},
+                       {"definition", std::string(2000, 'd')}});
+  }
+  const json rows = v.RowsPerTable();
+  httplib::Result r = v.PostJson(
+      "/import",
+      {{"format", "viewer-export"}, {"version", 1}, {"servers", servers}});
+  ASSERT_EQ(Status(r), 507) << Body(r);
+  const std::string message = ViewerFixture::Json(r)["error"];
+  EXPECT_THAT(message, HasSubstr(" of 256.0 KiB used, and this change needs "
+                                 "more than the "));
+  EXPECT_THAT(message, HasSubstr(" left; nothing was changed"));
+  EXPECT_EQ(v.RowsPerTable(), rows);
+}
+
 TEST(MemoryLimitHttpTest, FullStoreStillExportsAsADownload) {
   // The 507 says to export before restarting; that must work when full.
   ViewerFixture v(BackendKind::kMemory,
