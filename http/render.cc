@@ -183,10 +183,18 @@ std::string RenderPage(const PageChrome& chrome, absl::string_view title,
   absl::StrAppend(&out, "</nav>\n");
   if (chrome.memory_mode) {
     absl::StrAppend(
-        &out,
-        "<div class=\"banner\" role=\"note\"><strong>In-memory "
-        "database.</strong> Nothing is written to disk: everything created "
-        "here is lost when viewer stops.</div>\n");
+        &out, "<div class=\"banner\" role=\"note\"><strong>In-memory database",
+        chrome.read_only
+            ? ", read-only demo.</strong> Look around: nothing here can be "
+              "changed, and nothing is written to disk."
+        : chrome.dumped
+            ? ".</strong> Only the dump file (--dump-db-on-exit, written at "
+              "exit and on POST /api/dump) goes to disk: anything created "
+              "here after the last dump is lost if viewer does not stop "
+              "cleanly."
+            : ".</strong> Nothing is written to disk: everything created "
+              "here is lost when viewer stops.",
+        "</div>\n");
   }
   absl::StrAppend(&out, "<main>\n", body_html, "</main>\n</body>\n</html>\n");
   return out;

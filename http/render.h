@@ -58,6 +58,11 @@ std::string FormatTimestamp(Timestamp t);
 struct PageChrome {
   // Shows the "everything is lost when viewer stops" banner.
   bool memory_mode = false;
+  // Memory mode only: the banner says what this session really keeps: a
+  // read-only demo changes nothing; a session with --dump-db-on-exit
+  // writes its dump file.
+  bool read_only = false;
+  bool dumped = false;
   // The navigation entry to mark current ("servers", "uploads", ...).
   absl::string_view active;
 };

@@ -191,7 +191,7 @@ class ViewerServer::Impl {
             RefuseMethod(req, res);
             return httplib::Server::HandlerResponse::Handled;
           }
-          Ctx ctx(req, res, app_.options().memory_mode);
+          Ctx ctx(req, res, chrome_);
           ctx.json = http_internal::WantsJson(req);
           ctx.Error(res.status,
                     DefaultErrorMessage(res.status,
@@ -211,7 +211,7 @@ class ViewerServer::Impl {
       }
       app_.Log(absl::StrCat("error: ", req.method, " ",
                             absl::CHexEscape(req.path), ": ", what));
-      Ctx ctx(req, res, app_.options().memory_mode);
+      Ctx ctx(req, res, chrome_);
       ctx.json = http_internal::WantsJson(req);
       ctx.Error(500, "internal error; see the server log");
     });
@@ -315,7 +315,7 @@ class ViewerServer::Impl {
   // The 405 for a method viewer does not serve: in a read-only demo every
   // method but GET and HEAD, otherwise any method it has no routes for.
   void RefuseMethod(const httplib::Request& req, httplib::Response& res) {
-    Ctx ctx(req, res, app_.options().memory_mode);
+    Ctx ctx(req, res, chrome_);
     ctx.json = http_internal::WantsJson(req);
     if (app_.options().read_only) {
       res.set_header("Allow", "GET, HEAD");
@@ -333,7 +333,7 @@ class ViewerServer::Impl {
   void Serve(const httplib::Request& req, httplib::Response& res,
              const httplib::ContentReader* reader) {
     const absl::Time start = absl::Now();
-    Ctx ctx(req, res, app_.options().memory_mode);
+    Ctx ctx(req, res, chrome_);
     ctx.json = http_internal::WantsJson(req);
     // A request with neither Content-Length nor chunked encoding has no
     // body (RFC 9112 6.3); httplib would instead wait for the connection
@@ -357,6 +357,10 @@ class ViewerServer::Impl {
   }
 
   App app_;
+  const PageChrome chrome_{
+      .memory_mode = app_.options().memory_mode,
+      .read_only = app_.options().read_only,
+      .dumped = app_.options().memory_mode && !app_.options().dump_path.empty()};
   httplib::Server server_;
   std::thread thread_;
   std::atomic<bool> listen_returned_{false};

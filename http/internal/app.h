@@ -4,7 +4,7 @@
 // Handle.
 //
 //   App app(options);
-//   Ctx ctx(request, response, options.memory_mode);
+//   Ctx ctx(request, response, PageChrome{.memory_mode = true});
 //   app.Handle(ctx);
 //
 // Handlers are thin: parse the request, call app/ in one transaction,

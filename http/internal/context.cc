@@ -45,7 +45,10 @@ void Ctx::Page(absl::string_view title, absl::string_view body_html,
                absl::string_view active, int status) {
   res.status = status;
   res.set_content(
-      RenderPage(PageChrome{.memory_mode = memory_mode, .active = active},
+      RenderPage(PageChrome{.memory_mode = chrome.memory_mode,
+                            .read_only = chrome.read_only,
+                            .dumped = chrome.dumped,
+                            .active = active},
                  title, body_html),
       "text/html; charset=utf-8");
 }
@@ -56,8 +59,7 @@ void Ctx::Error(int status, absl::string_view message) {
     return;
   }
   res.status = status;
-  res.set_content(RenderErrorPage(PageChrome{.memory_mode = memory_mode},
-                                  status, message),
+  res.set_content(RenderErrorPage(chrome, status, message),
                   "text/html; charset=utf-8");
 }
 

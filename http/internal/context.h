@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "httplib.h"
+#include "http/render.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer::http_internal {
@@ -42,9 +43,11 @@ struct RequestBody {
 bool WantsJson(const httplib::Request& req);
 
 struct Ctx {
+  // `page_chrome`: the banner every page of this viewer shows (its
+  // `active` is set per page).
   Ctx(const httplib::Request& request, httplib::Response& response,
-      bool memory_mode_banner)
-      : req(request), res(response), memory_mode(memory_mode_banner) {}
+      const PageChrome& page_chrome)
+      : req(request), res(response), chrome(page_chrome) {}
   Ctx(const Ctx&) = delete;
   Ctx& operator=(const Ctx&) = delete;
 
@@ -57,8 +60,8 @@ struct Ctx {
   bool json = false;
   // Record a page view when the answer is a 200 to a GET.
   bool page_view = false;
-  // Show the memory-mode banner on pages.
-  const bool memory_mode;
+  // The memory-mode banner of pages.
+  const PageChrome chrome;
 
   bool is_head() const { return req.method == "HEAD"; }
   // The first form field (or query parameter, for Query) called `key`.

@@ -191,6 +191,14 @@ TEST_F(ReadOnlyTest, ReadsWorkAndRecordNothing) {
   for (auto& [table, n] : rows.items()) EXPECT_EQ(n, 0) << table;
   EXPECT_THAT(Body(v_.Get("/")), HasSubstr("read-only demo"));
   EXPECT_EQ(ViewerFixture::Json(v_.Get("/status.json"))["read_only"], true);
+  // Every page's banner says so too, and promises nothing can be created.
+  for (const char* path : {"/servers", "/nothing/here"}) {
+    const std::string page = Body(v_.Get(path));
+    EXPECT_THAT(page, HasSubstr("<strong>In-memory database, read-only "
+                                "demo.</strong>"))
+        << path;
+    EXPECT_THAT(page, Not(HasSubstr("everything created here is lost")));
+  }
 }
 
 TEST(ReadOnlyServerTest, ServersRunWithoutStoringAnything) {
@@ -239,6 +247,10 @@ TEST_P(DumpRouteTest, OnlyToTheFileNamedAtStart) {
   }
   ASSERT_EQ(Status(r), 200) << Body(r);
   EXPECT_EQ(ViewerFixture::Json(r)["path"], "/somewhere/dump.db");
+  // The banner does not claim nothing is written when a dump file is.
+  const std::string page = Body(v.Get("/servers"));
+  EXPECT_THAT(page, HasSubstr("Only the dump file (--dump-db-on-exit"));
+  EXPECT_THAT(page, Not(HasSubstr("Nothing is written to disk")));
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(Status(v.PostJson("/api/dump", json::object())), 200);
   EXPECT_EQ(calls, 2);
