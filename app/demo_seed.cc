@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
+#include "app/cid_store.h"
 #include "app/export_import.h"
 #include "app/internal/rows.h"
 #include "engine/status_macros.h"
@@ -173,6 +174,14 @@ absl::Status CheckFolder(const CidDirectory& cids) {
 
 }  // namespace
 
+absl::string_view DemoNote() {
+  return "A note uploaded by the demo seed.\n"
+         "\n"
+         "Content here is named by its CID: the SHA-512 of these bytes,\n"
+         "or the bytes themselves when they are short. Upload your own with\n"
+         "the form at /upload (not in a read-only demo).\n";
+}
+
 const std::vector<DemoEntity>& DemoEntities() {
   static const auto* entities = new std::vector<DemoEntity>(Build());
   return *entities;
@@ -187,7 +196,9 @@ absl::Status SeedDemo(Transaction& txn, const CidDirectory* cids) {
       if (exists) continue;
       VIEWER_RETURN_IF_ERROR(CreateEntity(txn, e.kind, e.input).status());
     }
-    return absl::OkStatus();
+    // One upload of the session's own, so that "Recent CIDs" on the home
+    // page shows something (a read-only demo cannot upload).
+    return CidRepository().Create(txn, DemoNote()).status();
   });
 }
 

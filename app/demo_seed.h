@@ -18,6 +18,7 @@
 //              haiku, old-index (disabled)
 //   variables  greeting, site_name, motto; greeting_fr (disabled)
 //   secrets    API_TOKEN; OLD_API_TOKEN (disabled)
+//   cid        one note (DemoNote()), stored as an upload of the session
 // Templates use only these enabled variables and secrets, and every alias
 // target is a CID of the folder, a demo server or another demo alias.
 //
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "app/cid_directory.h"
 #include "app/entities.h"
 #include "engine/store.h"
@@ -56,6 +58,9 @@ struct DemoEntity {
 // The entities SeedDemo creates, in creation order (variables and secrets
 // first, then servers, then aliases).
 const std::vector<DemoEntity>& DemoEntities();
+
+// The text of the demo's one upload.
+absl::string_view DemoNote();
 
 absl::Status SeedDemo(Transaction& txn, const CidDirectory* cids);
 

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -56,7 +57,26 @@ std::string RowSummary(Store& store) {
   return absl::StrCat(total, " rows (", absl::StrJoin(parts, ", "), ")");
 }
 
-void PrintDiscarded(const Config& config, Store& store) {
+// For a start-up step refused by the memory limit: how to get past it.
+std::string RaiseLimitHint(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kResourceExhausted) return "";
+  return " (start viewer with a larger --max-memory)";
+}
+
+// Rows in the store's cid table (0 when it cannot be counted).
+int64_t CidRows(Store& store) {
+  absl::StatusOr<StoreStats> stats = store.Stats();
+  if (!stats.ok()) return 0;
+  for (const TableStats& t : stats->tables) {
+    if (t.table == kCidTable) return t.rows;
+  }
+  return 0;
+}
+
+// `cids_at_start`: the CIDs the session began with (--load, --seed), not
+// counted as created.
+void PrintDiscarded(const Config& config, Store& store,
+                    int64_t cids_at_start) {
   absl::StatusOr<StoreStats> stats = store.Stats();
   if (!stats.ok()) {
     Say(config, absl::StrCat("discarding everything (could not count: ",
@@ -70,7 +90,8 @@ void PrintDiscarded(const Config& config, Store& store) {
     if (t.table == kCidTable) cids = t.rows;
   }
   Say(config, absl::StrCat("discarding the in-memory database: ",
-                           absl::StrJoin(parts, ", "), " rows; ", cids,
+                           absl::StrJoin(parts, ", "), " rows; ",
+                           std::max<int64_t>(0, cids - cids_at_start),
                            " CIDs created this session; ", stats->bytes_used,
                            " bytes"));
 }
@@ -118,7 +139,8 @@ int RunViewer(int argc, char** argv) {
                                          : "memory mode (--in-memory-db)")
                                   : "disk mode"));
   if (memory && config.memory_overrides_database_url) {
-    Say(config, absl::StrCat("--in-memory-db wins over DATABASE_URL=",
+    Say(config, absl::StrCat(config.read_only ? "--read-only" : "--in-memory-db",
+                             " wins over DATABASE_URL=",
                              config.database_url,
                              "; that database is not opened"));
   }
@@ -134,7 +156,8 @@ int RunViewer(int argc, char** argv) {
       return Fail(absl::StrCat(
           "cannot load ", config.load_path, ": ",
           absl::StripPrefix(store.status().message(),
-                            absl::StrCat("loading ", config.load_path, ": "))));
+                            absl::StrCat("loading ", config.load_path, ": ")),
+          RaiseLimitHint(store.status())));
     }
     return Fail(absl::StrCat("cannot open the database ",
                              config.database_path, ": ",
@@ -173,7 +196,8 @@ int RunViewer(int argc, char** argv) {
         SeedSession(config, **store, cids->get());
     if (!seeded.ok()) {
       return Fail(absl::StrCat("cannot seed '", config.seed,
-                               "': ", seeded.status().message()));
+                               "': ", seeded.status().message(),
+                               RaiseLimitHint(seeded.status())));
     }
     Say(config, absl::StrCat("seeded '", config.seed, "': ", *seeded,
                              " servers, aliases, variables and secrets "
@@ -183,6 +207,7 @@ int RunViewer(int argc, char** argv) {
     Say(config, "read-only: every request but GET and HEAD is refused (405); "
                 "no page views are recorded");
   }
+  const int64_t cids_at_start = memory ? CidRows(**store) : 0;
   SessionDumper dumper(store->get(), config.dump_path);
 
   ViewerOptions options{.store = store->get(),
@@ -231,7 +256,7 @@ int RunViewer(int argc, char** argv) {
       std::cerr << "viewer: error: the dump to " << config.dump_path
                 << " failed (the file is as it was): "
                 << dumped.status().message() << std::endl;
-      PrintDiscarded(config, **store);
+      PrintDiscarded(config, **store, cids_at_start);
       return 1;
     }
     Say(config, absl::StrCat("dumped ", dumped->rows, " rows to ",
@@ -241,7 +266,7 @@ int RunViewer(int argc, char** argv) {
                              config.dump_path, " viewer, or load it with "
                              "--load"));
   } else if (memory) {
-    PrintDiscarded(config, **store);
+    PrintDiscarded(config, **store, cids_at_start);
   } else {
     Say(config, absl::StrCat("stopped; everything is kept in ",
                              config.database_path));

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "app/cid.h"
+#include "app/cid_store.h"
 #include "app/cid_directory.h"
 #include "app/entities.h"
 #include "app/export_import.h"
@@ -101,6 +102,13 @@ TEST_P(DemoSeedTest, SeedsEveryKindAndASecondRunChangesNothing) {
     ASSERT_OK_AND_ASSIGN(Entity got, GetEntity(*txn, e.kind, e.input.name));
     EXPECT_EQ(got.definition, e.input.definition);
     EXPECT_EQ(got.enabled, *e.input.enabled);
+  }
+  {
+    auto txn = h_.Read();
+    ASSERT_OK_AND_ASSIGN(std::vector<CidRecord> uploads,
+                         CidRepository().Recent(*txn, 10));
+    ASSERT_EQ(uploads.size(), 1u);
+    EXPECT_EQ(*uploads[0].data, DemoNote());
   }
   ASSERT_OK_AND_ASSIGN(StoreContents first, ReadContents(h_.store()));
   h_.clock().Advance(absl::Minutes(1));
