@@ -189,7 +189,7 @@ absl::StatusOr<uint64_t> ParseByteSize(absl::string_view text) {
     return bad();
   }
   // A fraction of the unit, rounded down to whole bytes ("1.5G"); at most
-  // nine digits, so fraction * 2^40 stays inside 64 bits.
+  // nine digits, multiplied in 128 bits (999999999 * 2^40 needs 70).
   uint64_t part = 0;
   if (s.size() > digits && s[digits] == '.') {
     uint64_t numerator = 0, denominator = 1;
@@ -198,7 +198,8 @@ absl::StatusOr<uint64_t> ParseByteSize(absl::string_view text) {
       return bad();
     }
     for (size_t i = 0; i < fraction.size(); ++i) denominator *= 10;
-    part = (numerator << shift) / denominator;
+    part = static_cast<uint64_t>(
+        (static_cast<unsigned __int128>(numerator) << shift) / denominator);
     if (numerator != 0 && (shift == 0 || part == 0)) return bad();
   }
   const uint64_t value = (whole << shift) + part;

@@ -46,7 +46,9 @@ absl::StatusOr<int64_t> SeedSession(const Config& config, Store& store,
 absl::Status CheckDumpTarget(const std::string& path);
 
 struct DumpReport {
-  int64_t rows = 0;   // rows in all tables of the dumped snapshot's store
+  // Rows in all tables just before the dump took its snapshot (a write
+  // committed in between is in the file but not in this count).
+  int64_t rows = 0;
   int64_t bytes = 0;  // size of the file written
   double milliseconds = 0;
 };

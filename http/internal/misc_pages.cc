@@ -46,7 +46,11 @@ std::string UsageBarHtml(int64_t used, int64_t limit) {
                         kUsageBarThreshold * static_cast<double>(limit)) {
     return "";
   }
-  const int64_t percent = std::min<int64_t>(100, used * 100 / limit);
+  // In double: limits go up to 2^62 bytes, where used * 100 would overflow.
+  const double fraction =
+      static_cast<double>(used) / static_cast<double>(limit);
+  const int64_t percent =
+      std::min<int64_t>(100, static_cast<int64_t>(fraction * 100));
   return absl::StrCat(
       "<div class=\"usage\" role=\"status\"><p><strong>Memory ", percent,
       "% full:</strong> ", HumanBytes(used), " of ", HumanBytes(limit),
@@ -54,7 +58,7 @@ std::string UsageBarHtml(int64_t used, int64_t limit) {
       "evicted): <a href=\"/export\">export</a> your work and restart "
       "viewer with a larger <code>--max-memory</code>, or delete "
       "something.</p>\n<meter min=\"0\" max=\"", limit, "\" low=\"",
-      limit * 8 / 10, "\" high=\"", limit * 95 / 100, "\" value=\"", used,
+      limit / 10 * 8, "\" high=\"", limit / 100 * 95, "\" value=\"", used,
       "\">", percent, "%</meter></div>\n");
 }
 

@@ -277,21 +277,26 @@ TEST_F(MemoryStoreTest, AFullStoreStillTakesADeleteThatRecordsItself) {
   ASSERT_OK_AND_ASSIGN(int64_t n, reader->Count("doc"));
   EXPECT_EQ(n, static_cast<int64_t>(ids.size()));  // one gone, "log" added
   reader.reset();
-  // A deleted row the transaction itself inserted frees nothing it may use.
+  // A row the transaction itself inserted and deleted frees nothing it may
+  // use: with the room one committed delete frees, a row that fits in that
+  // room goes in, and no second one after a row of this transaction's own
+  // comes and goes.
   {
     auto txn = Write();
-    auto mine = txn->Insert("doc", {{"name", Value::Text("tiny")}});
-    if (mine.ok()) {
-      ASSERT_OK(txn->Delete("doc", *mine));
-    }
-    EXPECT_THAT(txn->Insert("doc", {{"name", Value::Text("big")},
-                                    {"body", Value::Blob(std::string(4000, 'b'))}}),
+    ASSERT_OK(txn->Delete("doc", ids[1]));
+    ASSERT_OK(txn->Insert("doc", {{"name", Value::Text("in")},
+                                  {"body", Value::Blob(std::string(600, 'i'))}}));
+    ASSERT_OK_AND_ASSIGN(int64_t mine,
+                         txn->Insert("doc", {{"name", Value::Text("mine")},
+                                             {"body", Value::Blob(std::string(
+                                                          300, 'm'))}}));
+    ASSERT_OK(txn->Delete("doc", mine));
+    EXPECT_THAT(txn->Insert("doc", {{"name", Value::Text("out")},
+                                    {"body", Value::Blob(std::string(600, 'o'))}}),
                 testing::StatusIs(StatusCode::kResourceExhausted));
   }
 }
 
-// The room a delete frees counts the row's index entries and chain too:
-// deleting the smallest row makes room for another row just like it.
 TEST_F(MemoryStoreTest, DeletingASmallRowMakesRoomForOneLikeIt) {
   Open(16 * 1024);
   std::vector<int64_t> ids;

@@ -132,6 +132,9 @@ TEST(ConfigTest, ByteSizes) {
   EXPECT_EQ(*ParseByteSize("1G"), 1u << 30);
   EXPECT_EQ(*ParseByteSize("1.5G"), (1u << 30) + (1u << 29));
   EXPECT_EQ(*ParseByteSize("0.5k"), 512u);
+  // Nine fraction digits of a terabyte need more than 64 bits on the way.
+  EXPECT_EQ(*ParseByteSize("1.999999999T"), uint64_t{2199023254452});
+  EXPECT_EQ(*ParseByteSize("1.000000001T"), uint64_t{1099511628875});
   for (const char* bad : {"", "0", "-1", "G", "1Q", "99999999999T", "1.5",
                           "1.G", ".5G", "0.0M", "1.0000000001G", "1..5G"}) {
     EXPECT_THAT(ParseByteSize(bad), StatusIs(absl::StatusCode::kInvalidArgument))
