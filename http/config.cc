@@ -30,48 +30,48 @@ cxxopts::Options MakeOptions() {
       "--dump-db-on-exit work.db\n\n"
       "Environment:\n"
       "  DATABASE_URL  the disk database: sqlite:///relative.db or\n"
-      "                sqlite:////absolute.db (default sqlite:///secureapp.db)\n");
-  options.add_options()
-      ("in-memory-db",
-       "Keep everything in memory: nothing is written to disk and all of it "
-       "is gone when viewer stops (wins over DATABASE_URL)")
-      ("port", "TCP port to listen on; 0 picks a free one",
-       cxxopts::value<std::string>()->default_value("5000"), "PORT")
-      ("host", "Interface to listen on",
-       cxxopts::value<std::string>()->default_value("127.0.0.1"), "HOST")
-      ("cids-dir", "Read-only folder of files named by their CID",
-       cxxopts::value<std::string>()->default_value("./cids"), "DIR")
-      ("max-body", "Largest request body accepted (413 past it)",
-       cxxopts::value<std::string>()->default_value("64M"), "SIZE")
-      ("max-memory",
-       "Memory mode: most bytes the store may hold, e.g. 512K, 100M, 1G, "
-       "1.5G. A write past it is refused whole (HTTP 507; 413 for one body "
-       "larger than the limit); nothing is ever evicted",
-       cxxopts::value<std::string>()->default_value("1G"), "SIZE")
-      ("dump-db-on-exit",
-       "Memory mode: on exit (SIGINT/SIGTERM), and on POST /api/dump, write "
-       "the whole store to FILE, a SQLite database that viewer on disk opens "
-       "directly (DATABASE_URL=sqlite:////abs/FILE). Written to a temporary "
-       "file renamed into place when complete: FILE is always whole",
-       cxxopts::value<std::string>(), "FILE")
-      ("load",
-       "Memory mode: start from FILE, a SQLite database (a dump, or a disk "
-       "database no viewer is using) or an export document (GET /export); "
-       "FILE is only read",
-       cxxopts::value<std::string>(), "FILE")
-      ("seed",
-       "Memory mode: fill the session with a demo (the only NAME is 'demo'), "
-       "built on the cids folder; adds only what is missing",
-       cxxopts::value<std::string>(), "NAME")
-      ("read-only",
-       "A demo session: memory mode (implies --in-memory-db), and every "
-       "request but GET and HEAD is refused with 405; no page views are "
-       "recorded")
-      ("threads", "Worker threads; 0: one per CPU, at least 8",
-       cxxopts::value<std::string>()->default_value("0"), "N")
-      ("debug", "Log every request (method, path, status, time)")
-      ("help", "Print this help and exit")
-      ("version", "Print the version and exit");
+      "                sqlite:////absolute.db (default "
+      "sqlite:///secureapp.db)\n");
+  options.add_options()(
+      "in-memory-db",
+      "Keep everything in memory: nothing is written to disk and all of it "
+      "is gone when viewer stops (wins over DATABASE_URL)")(
+      "port", "TCP port to listen on; 0 picks a free one",
+      cxxopts::value<std::string>()->default_value("5000"), "PORT")(
+      "host", "Interface to listen on",
+      cxxopts::value<std::string>()->default_value("127.0.0.1"),
+      "HOST")("cids-dir", "Read-only folder of files named by their CID",
+              cxxopts::value<std::string>()->default_value("./cids"), "DIR")(
+      "max-body", "Largest request body accepted (413 past it)",
+      cxxopts::value<std::string>()->default_value("64M"), "SIZE")(
+      "max-memory",
+      "Memory mode: most bytes the store may hold, e.g. 512K, 100M, 1G, "
+      "1.5G. A write past it is refused whole (HTTP 507; 413 for one body "
+      "larger than the limit); nothing is ever evicted",
+      cxxopts::value<std::string>()->default_value("1G"), "SIZE")(
+      "dump-db-on-exit",
+      "Memory mode: on exit (SIGINT/SIGTERM), and on POST /api/dump, write "
+      "the whole store to FILE, a SQLite database that viewer on disk opens "
+      "directly (DATABASE_URL=sqlite:////abs/FILE). Written to a temporary "
+      "file renamed into place when complete: FILE is always whole",
+      cxxopts::value<std::string>(), "FILE")(
+      "load",
+      "Memory mode: start from FILE, a SQLite database (a dump, or a disk "
+      "database no viewer is using) or an export document (GET /export); "
+      "FILE is only read",
+      cxxopts::value<std::string>(), "FILE")(
+      "seed",
+      "Memory mode: fill the session with a demo (the only NAME is 'demo'), "
+      "built on the cids folder; adds only what is missing",
+      cxxopts::value<std::string>(), "NAME")(
+      "read-only",
+      "A demo session: memory mode (implies --in-memory-db), and every "
+      "request but GET and HEAD is refused with 405; no page views are "
+      "recorded")("threads", "Worker threads; 0: one per CPU, at least 8",
+                  cxxopts::value<std::string>()->default_value("0"), "N")(
+      "debug", "Log every request (method, path, status, time)")(
+      "help", "Print this help and exit")("version",
+                                          "Print the version and exit");
   return options;
 }
 
@@ -258,8 +258,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(
     }
     config.debug = result["debug"].as<bool>();
     config.read_only = result["read-only"].as<bool>();
-    auto file_flag = [&](const char* flag,
-                         std::string& into) -> absl::Status {
+    auto file_flag = [&](const char* flag, std::string& into) -> absl::Status {
       if (!result.count(flag)) return absl::OkStatus();
       into = text(flag);
       if (into.empty() || into.find('\0') != std::string::npos) {

@@ -99,9 +99,8 @@ absl::Status GatherInputs(Transaction& txn, const Ctx& ctx,
         seen.servers.push_back(
             {{"name", e.name},
              {"definition", value},
-             {"definition_cid", e.definition_cid
-                                    ? nlohmann::json(*e.definition_cid)
-                                    : nullptr}});
+             {"definition_cid",
+              e.definition_cid ? nlohmann::json(*e.definition_cid) : nullptr}});
       }
     }
   }
@@ -120,8 +119,8 @@ void RunServerReadOnly(const App& app, const std::string& name, Ctx& ctx) {
   absl::StatusOr<std::string> output =
       RenderTemplate(server.definition.value_or(""), inputs);
   if (!output.ok()) {
-    return ctx.Error(422, absl::StrCat("server '", name, "': ",
-                                       output.status().message()));
+    return ctx.Error(
+        422, absl::StrCat("server '", name, "': ", output.status().message()));
   }
   ctx.res.status = 200;
   ctx.res.set_header("X-Content-Type-Options", "nosniff");

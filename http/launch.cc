@@ -75,8 +75,7 @@ int64_t CidRows(Store& store) {
 
 // `cids_at_start`: the CIDs the session began with (--load, --seed), not
 // counted as created.
-void PrintDiscarded(const Config& config, Store& store,
-                    int64_t cids_at_start) {
+void PrintDiscarded(const Config& config, Store& store, int64_t cids_at_start) {
   absl::StatusOr<StoreStats> stats = store.Stats();
   if (!stats.ok()) {
     Say(config, absl::StrCat("discarding everything (could not count: ",
@@ -89,11 +88,11 @@ void PrintDiscarded(const Config& config, Store& store,
     parts.push_back(absl::StrCat(t.table, " ", t.rows));
     if (t.table == kCidTable) cids = t.rows;
   }
-  Say(config, absl::StrCat("discarding the in-memory database: ",
-                           absl::StrJoin(parts, ", "), " rows; ",
-                           std::max<int64_t>(0, cids - cids_at_start),
-                           " CIDs created this session; ", stats->bytes_used,
-                           " bytes"));
+  Say(config,
+      absl::StrCat(
+          "discarding the in-memory database: ", absl::StrJoin(parts, ", "),
+          " rows; ", std::max<int64_t>(0, cids - cids_at_start),
+          " CIDs created this session; ", stats->bytes_used, " bytes"));
 }
 
 }  // namespace
@@ -132,17 +131,17 @@ int RunViewer(int argc, char** argv) {
               << " The cids folder " << config.cids_dir
               << " is only read, never written." << std::endl;
   }
-  Say(config, absl::StrCat("viewer ", ViewerVersion(), " starting in ",
-                           memory ? (config.read_only
-                                         ? "memory mode, read-only demo "
-                                           "(--read-only)"
-                                         : "memory mode (--in-memory-db)")
-                                  : "disk mode"));
+  Say(config,
+      absl::StrCat("viewer ", ViewerVersion(), " starting in ",
+                   memory ? (config.read_only ? "memory mode, read-only demo "
+                                                "(--read-only)"
+                                              : "memory mode (--in-memory-db)")
+                          : "disk mode"));
   if (memory && config.memory_overrides_database_url) {
-    Say(config, absl::StrCat(config.read_only ? "--read-only" : "--in-memory-db",
-                             " wins over DATABASE_URL=",
-                             config.database_url,
-                             "; that database is not opened"));
+    Say(config,
+        absl::StrCat(config.read_only ? "--read-only" : "--in-memory-db",
+                     " wins over DATABASE_URL=", config.database_url,
+                     "; that database is not opened"));
   }
   if (!config.dump_path.empty()) {
     if (absl::Status s = CheckDumpTarget(config.dump_path); !s.ok()) {
@@ -192,8 +191,7 @@ int RunViewer(int argc, char** argv) {
                              p.reason));
   }
   if (!config.seed.empty()) {
-    absl::StatusOr<int64_t> seeded =
-        SeedSession(config, **store, cids->get());
+    absl::StatusOr<int64_t> seeded = SeedSession(config, **store, cids->get());
     if (!seeded.ok()) {
       return Fail(absl::StrCat("cannot seed '", config.seed,
                                "': ", seeded.status().message(),
@@ -204,8 +202,9 @@ int RunViewer(int argc, char** argv) {
                              "added (what existed is kept)"));
   }
   if (config.read_only) {
-    Say(config, "read-only: every request but GET and HEAD is refused (405); "
-                "no page views are recorded");
+    Say(config,
+        "read-only: every request but GET and HEAD is refused (405); "
+        "no page views are recorded");
   }
   const int64_t cids_at_start = memory ? CidRows(**store) : 0;
   SessionDumper dumper(store->get(), config.dump_path);
@@ -263,7 +262,8 @@ int RunViewer(int argc, char** argv) {
                              config.dump_path, " (", HumanBytes(dumped->bytes),
                              ", ", static_cast<int64_t>(dumped->milliseconds),
                              " ms); open it with DATABASE_URL=sqlite:///",
-                             config.dump_path, " viewer, or load it with "
+                             config.dump_path,
+                             " viewer, or load it with "
                              "--load"));
   } else if (memory) {
     PrintDiscarded(config, **store, cids_at_start);

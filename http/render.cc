@@ -51,11 +51,16 @@ struct NavItem {
 };
 
 constexpr NavItem kNav[] = {
-    {"home", "/", "Home"},           {"servers", "/servers", "Servers"},
-    {"aliases", "/aliases", "Aliases"}, {"variables", "/variables", "Variables"},
-    {"secrets", "/secrets", "Secrets"}, {"uploads", "/uploads", "CIDs"},
-    {"upload", "/upload", "Upload"},    {"history", "/history", "History"},
-    {"search", "/search", "Search"},    {"export", "/export", "Export"},
+    {"home", "/", "Home"},
+    {"servers", "/servers", "Servers"},
+    {"aliases", "/aliases", "Aliases"},
+    {"variables", "/variables", "Variables"},
+    {"secrets", "/secrets", "Secrets"},
+    {"uploads", "/uploads", "CIDs"},
+    {"upload", "/upload", "Upload"},
+    {"history", "/history", "History"},
+    {"search", "/search", "Search"},
+    {"export", "/export", "Export"},
     {"status", "/status", "Status"},
 };
 
@@ -151,8 +156,8 @@ std::string HumanBytes(int64_t bytes) {
     scale *= 1024;
     ++unit;
   }
-  const int64_t tenths = bytes < INT64_MAX / 10 ? bytes * 10 / scale
-                                                : bytes / (scale / 10);
+  const int64_t tenths =
+      bytes < INT64_MAX / 10 ? bytes * 10 / scale : bytes / (scale / 10);
   return absl::StrCat(tenths / 10, ".", tenths % 10, " ", kUnits[unit]);
 }
 

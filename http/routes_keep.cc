@@ -84,13 +84,13 @@ absl::StatusOr<ExportOptions> ExportChoices(const Ctx& ctx) {
     return options;
   }
   if (ctx.body.bytes.empty()) return options;
-  const std::vector<std::string> keys = {
-      "servers", "aliases", "variables", "secrets", "history", "cids",
-      "all_cids"};
+  const std::vector<std::string> keys = {"servers", "aliases", "variables",
+                                         "secrets", "history", "cids",
+                                         "all_cids"};
   absl::StatusOr<JsonObject> body = ParseJsonObject(ctx.body.bytes, keys);
   if (!body.ok()) return body.status();
-  bool* slots[] = {&options.servers, &options.aliases,  &options.variables,
-                   &options.secrets, &options.history,  &options.cids,
+  bool* slots[] = {&options.servers, &options.aliases, &options.variables,
+                   &options.secrets, &options.history, &options.cids,
                    &options.all_cids};
   for (size_t i = 0; i < keys.size(); ++i) {
     absl::StatusOr<std::optional<bool>> value =
@@ -181,10 +181,10 @@ void Import(const App& app, Ctx& ctx) {
       return ctx.Json(http_status, {{"error", problems.summary},
                                     {"problems", problems.problems}});
     }
-    return ctx.Page("Import",
-                    ImportPageHtml(problems.summary, problems.problems,
-                                   nullptr, false),
-                    "export", http_status);
+    return ctx.Page(
+        "Import",
+        ImportPageHtml(problems.summary, problems.problems, nullptr, false),
+        "export", http_status);
   }
   if (json) {
     return ctx.Json(200, {{"imported", ImportResultJson(result)},
@@ -205,9 +205,9 @@ void Dump(const App& app, Ctx& ctx) {
         "where viewer writes"));
   }
   if (!app.options().memory_mode) {
-    return ctx.Fail(absl::FailedPreconditionError(absl::StrCat(
-        "the database is already a file on disk (", app.store().Describe(),
-        "); there is nothing to dump")));
+    return ctx.Fail(absl::FailedPreconditionError(
+        absl::StrCat("the database is already a file on disk (",
+                     app.store().Describe(), "); there is nothing to dump")));
   }
   if (!app.options().dump) {
     return ctx.Fail(absl::FailedPreconditionError(

@@ -14,11 +14,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "httplib.h"
 #include "http/internal/app.h"
 #include "http/internal/context.h"
 #include "http/render.h"
 #include "http/status_map.h"
+#include "httplib.h"
 
 namespace viewer {
 
@@ -131,7 +131,8 @@ std::string DefaultErrorMessage(int status, uint64_t max_body,
   switch (status) {
     case 400: return "the request could not be parsed";
     case 404: return "no such page";
-    case 413: return TooLargeMessage(max_body, byte_limit);
+    case 413:
+      return TooLargeMessage(max_body, byte_limit);
     case 414: return "the request path is too long";
     case 431: return "the request headers are too large";
     default: return std::string(HttpReason(status));
@@ -193,10 +194,9 @@ class ViewerServer::Impl {
           }
           Ctx ctx(req, res, chrome_);
           ctx.json = http_internal::WantsJson(req);
-          ctx.Error(res.status,
-                    DefaultErrorMessage(res.status,
-                                        app_.options().max_body_bytes,
-                                        app_.byte_limit()));
+          ctx.Error(res.status, DefaultErrorMessage(
+                                    res.status, app_.options().max_body_bytes,
+                                    app_.byte_limit()));
           return httplib::Server::HandlerResponse::Handled;
         }));
     server_.set_exception_handler([this](const httplib::Request& req,
@@ -319,11 +319,11 @@ class ViewerServer::Impl {
     ctx.json = http_internal::WantsJson(req);
     if (app_.options().read_only) {
       res.set_header("Allow", "GET, HEAD");
-      ctx.Error(405, absl::StrCat(
-                         "this is a read-only demo: ", req.method,
-                         " is refused because it could change something; "
-                         "only GET and HEAD are served. Run viewer without "
-                         "--read-only to make changes"));
+      ctx.Error(405,
+                absl::StrCat("this is a read-only demo: ", req.method,
+                             " is refused because it could change something; "
+                             "only GET and HEAD are served. Run viewer without "
+                             "--read-only to make changes"));
       return;
     }
     res.set_header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
@@ -357,10 +357,10 @@ class ViewerServer::Impl {
   }
 
   App app_;
-  const PageChrome chrome_{
-      .memory_mode = app_.options().memory_mode,
-      .read_only = app_.options().read_only,
-      .dumped = app_.options().memory_mode && !app_.options().dump_path.empty()};
+  const PageChrome chrome_{.memory_mode = app_.options().memory_mode,
+                           .read_only = app_.options().read_only,
+                           .dumped = app_.options().memory_mode &&
+                                     !app_.options().dump_path.empty()};
   httplib::Server server_;
   std::thread thread_;
   std::atomic<bool> listen_returned_{false};

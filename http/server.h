@@ -16,9 +16,9 @@
 // called from a signal-watching thread.
 //
 // The routes are listed at the top of http/routes_entities.cc,
-// routes_cids.cc, routes_misc.cc, routes_keep.cc and invoke.cc (the fallback chain: alias,
-// server, CID, 404). Every failure a client can cause is a 4xx, and a
-// request that fails changes nothing stored (each request writes in one
+// routes_cids.cc, routes_misc.cc, routes_keep.cc and invoke.cc (the fallback
+// chain: alias, server, CID, 404). Every failure a client can cause is a 4xx,
+// and a request that fails changes nothing stored (each request writes in one
 // transaction, committed only on success).
 //
 // Thread safety: Bind, Start and Run from one thread, before Stop. Stop may

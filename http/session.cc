@@ -78,10 +78,11 @@ absl::StatusOr<int64_t> SeedSession(const Config& config, Store& store,
 absl::Status CheckDumpTarget(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--dump-db-on-exit ", path, " is a folder; name a file"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("--dump-db-on-exit ", path, " is a folder; name a file"));
   }
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const std::filesystem::path parent =
+      std::filesystem::path(path).parent_path();
   const std::string dir = parent.empty() ? std::string(".") : parent.string();
   if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(

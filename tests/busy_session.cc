@@ -18,11 +18,11 @@ absl::Status FillBusySession(Transaction& txn, int rows) {
     return txn.Insert(table, values).status();
   };
   for (int i = 0; i < views + extra; ++i) {
-    VIEWER_RETURN_IF_ERROR(insert(
-        kPageViewTable,
-        {{"path", Value::Text(absl::StrCat("/servers/srv-", i % 977))},
-         {"user_agent", Value::Text("Mozilla/5.0 (X11; Linux x86_64)")},
-         {"ip_address", Value::Text("127.0.0.1")}}));
+    VIEWER_RETURN_IF_ERROR(
+        insert(kPageViewTable,
+               {{"path", Value::Text(absl::StrCat("/servers/srv-", i % 977))},
+                {"user_agent", Value::Text("Mozilla/5.0 (X11; Linux x86_64)")},
+                {"ip_address", Value::Text("127.0.0.1")}}));
   }
   for (int i = 0; i < interactions; ++i) {
     VIEWER_RETURN_IF_ERROR(insert(
@@ -41,10 +41,10 @@ absl::Status FillBusySession(Transaction& txn, int rows) {
         insert(kCidTable, {{"path", Value::Text("/" + cid)},
                            {"file_data", Value::Blob(bytes)},
                            {"file_size", Value::Integer(bytes.size())}}));
-    VIEWER_RETURN_IF_ERROR(insert(
-        kInvocationTable,
-        {{"server_name", Value::Text(absl::StrCat("e-", i % 2500))},
-         {"result_cid", Value::Text(cid)}}));
+    VIEWER_RETURN_IF_ERROR(
+        insert(kInvocationTable,
+               {{"server_name", Value::Text(absl::StrCat("e-", i % 2500))},
+                {"result_cid", Value::Text(cid)}}));
   }
   for (const char* table :
        {kServerTable, kAliasTable, kVariableTable, kSecretTable}) {

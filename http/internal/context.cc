@@ -44,13 +44,12 @@ void Ctx::Json(int status, const nlohmann::json& value) {
 void Ctx::Page(absl::string_view title, absl::string_view body_html,
                absl::string_view active, int status) {
   res.status = status;
-  res.set_content(
-      RenderPage(PageChrome{.memory_mode = chrome.memory_mode,
-                            .read_only = chrome.read_only,
-                            .dumped = chrome.dumped,
-                            .active = active},
-                 title, body_html),
-      "text/html; charset=utf-8");
+  res.set_content(RenderPage(PageChrome{.memory_mode = chrome.memory_mode,
+                                        .read_only = chrome.read_only,
+                                        .dumped = chrome.dumped,
+                                        .active = active},
+                             title, body_html),
+                  "text/html; charset=utf-8");
 }
 
 void Ctx::Error(int status, absl::string_view message) {

@@ -20,8 +20,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "httplib.h"
 #include "http/render.h"
+#include "httplib.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer::http_internal {

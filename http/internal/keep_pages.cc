@@ -37,8 +37,9 @@ constexpr Choice kChoices[] = {
 std::string ChoicesHtml(bool read_only) {
   std::string out = "<fieldset>\n<legend>What to export</legend>\n";
   for (const Choice& c : kChoices) {
-    absl::StrAppend(&out, "<label class=\"check\"><input type=\"checkbox\" "
-                          "name=\"",
+    absl::StrAppend(&out,
+                    "<label class=\"check\"><input type=\"checkbox\" "
+                    "name=\"",
                     c.field, "\" value=\"1\"", c.checked ? " checked" : "",
                     read_only ? " disabled" : "", "> ", c.label, "</label>",
                     c.note.empty() ? "" : " ", c.note, "\n");
@@ -57,7 +58,8 @@ std::string ExportPageHtml(const ExportPage& page) {
   std::string out = "<h1>Export</h1>\n";
   if (!page.made.empty()) {
     absl::StrAppend(
-        &out, "<p class=\"message ok\" role=\"status\">Export ready: <a href=\"",
+        &out,
+        "<p class=\"message ok\" role=\"status\">Export ready: <a href=\"",
         ExportDownloadPath(page.made), "\" download=\"viewer-export-",
         page.made.substr(0, 16), ".json\">download ",
         ExportDownloadPath(page.made),
@@ -71,11 +73,13 @@ std::string ExportPageHtml(const ExportPage& page) {
       "and listed below. In memory mode this is how work outlives the "
       "session: download the file.</p>\n");
   if (page.read_only) {
-    absl::StrAppend(&out, "<p class=\"message\">This is a read-only demo: "
-                          "exports are not made here.</p>\n");
+    absl::StrAppend(&out,
+                    "<p class=\"message\">This is a read-only demo: "
+                    "exports are not made here.</p>\n");
   }
-  absl::StrAppend(&out, "<form class=\"stack\" method=\"post\" "
-                        "action=\"/export\">\n",
+  absl::StrAppend(&out,
+                  "<form class=\"stack\" method=\"post\" "
+                  "action=\"/export\">\n",
                   ChoicesHtml(page.read_only),
                   "<p class=\"actions\"><button type=\"submit\"",
                   page.read_only ? " disabled" : "",
@@ -127,21 +131,22 @@ std::string ImportPageHtml(absl::string_view message,
                            const ImportResult* result, bool read_only) {
   std::string out = "<h1>Import</h1>\n";
   if (result != nullptr) {
-    absl::StrAppend(&out, "<p class=\"message ok\" role=\"status\">Imported. "
-                          "Nothing else was changed.</p>\n<table>\n<tr><th>"
-                          "Kind</th><th>Created</th><th>Updated</th><th>"
-                          "Unchanged</th></tr>\n");
+    absl::StrAppend(&out,
+                    "<p class=\"message ok\" role=\"status\">Imported. "
+                    "Nothing else was changed.</p>\n<table>\n<tr><th>"
+                    "Kind</th><th>Created</th><th>Updated</th><th>"
+                    "Unchanged</th></tr>\n");
     for (EntityKind kind : kAllEntityKinds) {
       const ImportCounts& c = result->of(kind);
       absl::StrAppend(&out, "<tr><td><a href=\"/", EntityPluralName(kind),
-                      "\">", EntityPluralName(kind), "</a></td><td>",
-                      c.created, "</td><td>", c.updated, "</td><td>",
-                      c.unchanged, "</td></tr>\n");
+                      "\">", EntityPluralName(kind), "</a></td><td>", c.created,
+                      "</td><td>", c.updated, "</td><td>", c.unchanged,
+                      "</td></tr>\n");
     }
-    absl::StrAppend(&out, "</table>\n<p>Page views added: ",
-                    result->page_views, ". Interactions added: ",
-                    result->interactions, ". CIDs added: ", result->cids_added,
-                    " (", result->cids_present, " already here).</p>\n");
+    absl::StrAppend(&out, "</table>\n<p>Page views added: ", result->page_views,
+                    ". Interactions added: ", result->interactions,
+                    ". CIDs added: ", result->cids_added, " (",
+                    result->cids_present, " already here).</p>\n");
   }
   absl::StrAppend(&out, ErrorBox(message));
   if (!problems.empty()) {
@@ -149,8 +154,9 @@ std::string ImportPageHtml(absl::string_view message,
     for (const std::string& p : problems) {
       absl::StrAppend(&out, "<li><code>", HtmlEscape(p), "</code></li>\n");
     }
-    absl::StrAppend(&out, "</ul>\n<p>Nothing was imported: a document is "
-                          "applied whole or not at all.</p>\n");
+    absl::StrAppend(&out,
+                    "</ul>\n<p>Nothing was imported: a document is "
+                    "applied whole or not at all.</p>\n");
   }
   absl::StrAppend(
       &out,
@@ -159,8 +165,9 @@ std::string ImportPageHtml(absl::string_view message,
       "the list of problems. Entities with the same name are updated; the "
       "kinds the document lacks are left alone.</p>\n");
   if (read_only) {
-    absl::StrAppend(&out, "<p class=\"message\">This is a read-only demo: "
-                          "imports are refused.</p>\n");
+    absl::StrAppend(&out,
+                    "<p class=\"message\">This is a read-only demo: "
+                    "imports are refused.</p>\n");
   }
   const char* disabled = read_only ? " disabled" : "";
   absl::StrAppend(
@@ -172,9 +179,8 @@ std::string ImportPageHtml(absl::string_view message,
       disabled,
       ">\n<label for=\"document\">or its text</label>\n<textarea "
       "id=\"document\" name=\"document\"",
-      disabled,
-      "></textarea>\n<p class=\"actions\"><button type=\"submit\"", disabled,
-      ">Import</button></p>\n</form>\n");
+      disabled, "></textarea>\n<p class=\"actions\"><button type=\"submit\"",
+      disabled, ">Import</button></p>\n</form>\n");
   return out;
 }
 

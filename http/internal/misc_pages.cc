@@ -57,9 +57,9 @@ std::string UsageBarHtml(int64_t used, int64_t limit) {
       " used. A change that does not fit is refused (nothing is ever "
       "evicted): <a href=\"/export\">export</a> your work and restart "
       "viewer with a larger <code>--max-memory</code>, or delete "
-      "something.</p>\n<meter min=\"0\" max=\"", limit, "\" low=\"",
-      limit / 10 * 8, "\" high=\"", limit / 100 * 95, "\" value=\"", used,
-      "\">", percent, "%</meter></div>\n");
+      "something.</p>\n<meter min=\"0\" max=\"",
+      limit, "\" low=\"", limit / 10 * 8, "\" high=\"", limit / 100 * 95,
+      "\" value=\"", used, "\">", percent, "%</meter></div>\n");
 }
 
 nlohmann::json HomeJson(const HomeData& d) {
@@ -70,14 +70,14 @@ nlohmann::json HomeJson(const HomeData& d) {
     recent.push_back({{"cid", r.cid}, {"size", r.file_size},
                       {"created_at", FormatTimestamp(r.created_at)}});
   }
-  return {{"mode", d.memory_mode ? "memory" : "disk"},
-          {"database", d.database},
-          {"counts", counts},
-          {"cids", {{"stored", d.stored_cids}, {"folder", d.folder_cids}}},
-          {"recent_cids", recent},
-          {"read_only", d.read_only},
-          {"memory", {{"bytes_used", d.bytes_used},
-                      {"byte_limit", d.byte_limit}}}};
+  return {
+      {"mode", d.memory_mode ? "memory" : "disk"},
+      {"database", d.database},
+      {"counts", counts},
+      {"cids", {{"stored", d.stored_cids}, {"folder", d.folder_cids}}},
+      {"recent_cids", recent},
+      {"read_only", d.read_only},
+      {"memory", {{"bytes_used", d.bytes_used}, {"byte_limit", d.byte_limit}}}};
 }
 
 std::string HomeHtml(const HomeData& d) {
@@ -277,9 +277,9 @@ std::string StatusHtml(const StatusData& d) {
       "</dd>\n<dt>Uptime</dt><dd>", j["uptime_seconds"].get<double>(),
       " s</dd>\n");
   if (d.stats.byte_limit > 0) {
-    absl::StrAppend(&out, "<dt>Memory</dt><dd>",
-                    HumanBytes(d.stats.bytes_used), " of ",
-                    HumanBytes(d.stats.byte_limit), " used (--max-memory)</dd>\n");
+    absl::StrAppend(&out, "<dt>Memory</dt><dd>", HumanBytes(d.stats.bytes_used),
+                    " of ", HumanBytes(d.stats.byte_limit),
+                    " used (--max-memory)</dd>\n");
   }
   if (d.folder != nullptr) {
     absl::StrAppend(&out, "<dt>cids folder</dt><dd><code>",
@@ -290,7 +290,7 @@ std::string StatusHtml(const StatusData& d) {
   absl::StrAppend(&out, "</dl>\n",
                   UsageBarHtml(d.stats.bytes_used, d.stats.byte_limit),
                   "<table>\n<tr><th>Table</th><th>Rows</th>"
-                        "<th>Bytes</th></tr>\n");
+                  "<th>Bytes</th></tr>\n");
   for (const TableStats& t : d.stats.tables) {
     absl::StrAppend(&out, "<tr><td>", HtmlEscape(t.table), "</td><td>", t.rows,
                     "</td><td>", t.bytes, "</td></tr>\n");

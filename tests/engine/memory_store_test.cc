@@ -2,12 +2,13 @@
 // visibility rule, O(1) snapshots, reclamation, shared blobs, the byte
 // limit and parallel readers. The contract itself is tested on both
 // backends in tests/storage.
+#include "engine/memory_store.h"
+
 #include <atomic>
 #include <thread>
 
 #include "absl/strings/str_format.h"
 #include "engine/internal/version.h"
-#include "engine/memory_store.h"
 #include "tests/printers.h"
 #include "tests/testutil.h"
 
@@ -242,10 +243,12 @@ TEST_F(MemoryStoreTest, AFullStoreStillTakesADeleteThatRecordsItself) {
   std::vector<int64_t> ids;
   for (int i = 0;; ++i) {
     auto txn = Write();
-    auto id = txn->Insert("doc", {{"name", Value::Text("d" + std::to_string(i))},
-                                  {"body", Value::Blob(std::string(1000, 'z'))}});
+    auto id =
+        txn->Insert("doc", {{"name", Value::Text("d" + std::to_string(i))},
+                            {"body", Value::Blob(std::string(1000, 'z'))}});
     if (!id.ok()) {
-      ASSERT_THAT(id.status(), testing::StatusIs(StatusCode::kResourceExhausted));
+      ASSERT_THAT(id.status(),
+                  testing::StatusIs(StatusCode::kResourceExhausted));
       break;
     }
     ASSERT_OK(txn->Commit());
@@ -255,21 +258,24 @@ TEST_F(MemoryStoreTest, AFullStoreStillTakesADeleteThatRecordsItself) {
   // Without a delete, even a small row is refused.
   {
     auto txn = Write();
-    EXPECT_THAT(txn->Insert("doc", {{"name", Value::Text("log")},
-                                    {"note", Value::Text(std::string(900, 'n'))}}),
-                testing::StatusIs(StatusCode::kResourceExhausted));
+    EXPECT_THAT(
+        txn->Insert("doc", {{"name", Value::Text("log")},
+                            {"note", Value::Text(std::string(900, 'n'))}}),
+        testing::StatusIs(StatusCode::kResourceExhausted));
   }
   // Delete one row and record it: fine, and the room is back after commit.
   {
     auto txn = Write();
     ASSERT_OK(txn->Delete("doc", ids[0]));
-    ASSERT_OK(txn->Insert("doc", {{"name", Value::Text("log")},
-                                  {"note", Value::Text(std::string(900, 'n'))}}));
+    ASSERT_OK(
+        txn->Insert("doc", {{"name", Value::Text("log")},
+                            {"note", Value::Text(std::string(900, 'n'))}}));
     // A second row would use more than the delete frees: refused, and the
     // transaction keeps what it did so far.
-    EXPECT_THAT(txn->Insert("doc", {{"name", Value::Text("more")},
-                                    {"body", Value::Blob(std::string(1000, 'm'))}}),
-                testing::StatusIs(StatusCode::kResourceExhausted));
+    EXPECT_THAT(
+        txn->Insert("doc", {{"name", Value::Text("more")},
+                            {"body", Value::Blob(std::string(1000, 'm'))}}),
+        testing::StatusIs(StatusCode::kResourceExhausted));
     ASSERT_OK(txn->Commit());
   }
   EXPECT_LE(Bytes(), full);
@@ -284,16 +290,18 @@ TEST_F(MemoryStoreTest, AFullStoreStillTakesADeleteThatRecordsItself) {
   {
     auto txn = Write();
     ASSERT_OK(txn->Delete("doc", ids[1]));
-    ASSERT_OK(txn->Insert("doc", {{"name", Value::Text("in")},
-                                  {"body", Value::Blob(std::string(600, 'i'))}}));
-    ASSERT_OK_AND_ASSIGN(int64_t mine,
-                         txn->Insert("doc", {{"name", Value::Text("mine")},
-                                             {"body", Value::Blob(std::string(
-                                                          300, 'm'))}}));
+    ASSERT_OK(
+        txn->Insert("doc", {{"name", Value::Text("in")},
+                            {"body", Value::Blob(std::string(600, 'i'))}}));
+    ASSERT_OK_AND_ASSIGN(
+        int64_t mine,
+        txn->Insert("doc", {{"name", Value::Text("mine")},
+                            {"body", Value::Blob(std::string(300, 'm'))}}));
     ASSERT_OK(txn->Delete("doc", mine));
-    EXPECT_THAT(txn->Insert("doc", {{"name", Value::Text("out")},
-                                    {"body", Value::Blob(std::string(600, 'o'))}}),
-                testing::StatusIs(StatusCode::kResourceExhausted));
+    EXPECT_THAT(
+        txn->Insert("doc", {{"name", Value::Text("out")},
+                            {"body", Value::Blob(std::string(600, 'o'))}}),
+        testing::StatusIs(StatusCode::kResourceExhausted));
   }
 }
 
@@ -302,10 +310,12 @@ TEST_F(MemoryStoreTest, DeletingASmallRowMakesRoomForOneLikeIt) {
   std::vector<int64_t> ids;
   for (int i = 0;; ++i) {
     auto txn = Write();
-    auto id = txn->Insert("doc", {{"name", Value::Text(absl::StrFormat("r%04d", i))}});
+    auto id = txn->Insert("doc",
+                          {{"name", Value::Text(absl::StrFormat("r%04d", i))}});
     if (!id.ok()) {
       // "x0000" costs exactly what this refused row would have.
-      ASSERT_THAT(id.status(), testing::StatusIs(StatusCode::kResourceExhausted));
+      ASSERT_THAT(id.status(),
+                  testing::StatusIs(StatusCode::kResourceExhausted));
       break;
     }
     ASSERT_OK(txn->Commit());

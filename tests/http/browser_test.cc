@@ -81,7 +81,8 @@ class BrowserSession {
           s.message(), "; chromedriver said: ", driver_process_->Stdout(),
           driver_process_->Stderr()));
     }
-    return driver_->NewSession(ChromiumCapabilities(kChromium, profile_.path()));
+    return driver_->NewSession(
+        ChromiumCapabilities(kChromium, profile_.path()));
   }
 
   WebDriver& driver() { return *driver_; }
@@ -114,10 +115,10 @@ class BrowserSession {
   }
 
  private:
-  TempDir work_;         // viewer's and chromedriver's working directory
+  TempDir work_;  // viewer's and chromedriver's working directory
   TempDir viewer_logs_;
   TempDir driver_logs_;
-  TempDir profile_;      // Chromium's --user-data-dir
+  TempDir profile_;  // Chromium's --user-data-dir
   std::unique_ptr<ChildProcess> viewer_;
   std::unique_ptr<ChildProcess> driver_process_;
   std::unique_ptr<WebDriver> driver_;
@@ -141,9 +142,8 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
   ASSERT_OK(d.Navigate(b.Url("/")));
   b.Shot("01-home");
   const std::string nav = b.TextOf("nav.top");
-  for (const char* item : {"Home", "Servers", "Aliases", "Variables",
-                           "Secrets", "CIDs", "Upload", "History", "Search",
-                           "Status"}) {
+  for (const char* item : {"Home", "Servers", "Aliases", "Variables", "Secrets",
+                           "CIDs", "Upload", "History", "Search", "Status"}) {
     EXPECT_THAT(nav, HasSubstr(item));
   }
   EXPECT_THAT(b.TextOf(".banner"), HasSubstr("In-memory database"));
@@ -173,7 +173,8 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
   ASSERT_OK(d.Navigate(b.Url("/servers")));
   b.Shot("04-servers-list");
   EXPECT_THAT(b.TextOf("main table"), HasSubstr("greeter"));
-  ASSERT_OK_AND_ASSIGN(std::string link, d.Find("main table a[href='/servers/greeter']"));
+  ASSERT_OK_AND_ASSIGN(std::string link,
+                       d.Find("main table a[href='/servers/greeter']"));
   EXPECT_EQ(d.Text(link).value_or(""), "greeter");
 
   // 4. Invoked: the browser follows the redirect to the output's CID.
@@ -194,9 +195,9 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
                        d.Find("form.stack button[type=submit]"));
   ASSERT_OK(d.Click(upload));
   const std::string cid_url = b.Url("/" + ComputeCid(text));
-  absl::StatusOr<std::string> landed = d.WaitForUrl(
-      [&](const std::string& url) { return url == cid_url; },
-      absl::Seconds(10));
+  absl::StatusOr<std::string> landed =
+      d.WaitForUrl([&](const std::string& url) { return url == cid_url; },
+                   absl::Seconds(10));
   ASSERT_TRUE(landed.ok()) << landed.status() << " (expected " << cid_url
                            << ")";
   EXPECT_EQ(b.TextOf("body"), text);

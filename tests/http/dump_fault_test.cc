@@ -77,9 +77,9 @@ TEST_F(DumpFaultTest, HundredThousandRowsThroughPostApiDump) {
   const auto start = std::chrono::steady_clock::now();
   auto viewer = Session(target);
   ASSERT_TRUE(viewer->started()) << viewer->child().Stderr();
-  const double load_s = std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   auto c = viewer->Client();
   const auto before = std::chrono::steady_clock::now();
   httplib::Result r = c->Post("/api/dump", "", "application/json");
@@ -96,10 +96,11 @@ TEST_F(DumpFaultTest, HundredThousandRowsThroughPostApiDump) {
             << answer["milliseconds"].get<double>() << " ms in viewer ("
             << request_ms << " ms for the request), "
             << answer["bytes"].get<int64_t>() / 1e6
-            << " MB; viewer started with --load of the same rows in "
-            << load_s << " s" << std::endl;
+            << " MB; viewer started with --load of the same rows in " << load_s
+            << " s" << std::endl;
   ::testing::Test::RecordProperty(
-      "dump_100k_rows_ms", static_cast<int>(answer["milliseconds"].get<double>()));
+      "dump_100k_rows_ms",
+      static_cast<int>(answer["milliseconds"].get<double>()));
   c.reset();
   EXPECT_EQ(viewer->Stop(), 0) << viewer->child().Stderr();
   EXPECT_THAT(viewer->child().Stdout(), ::testing::HasSubstr("dumped "));
@@ -139,7 +140,8 @@ TEST_F(DumpFaultTest, SigkillMidDumpLeavesOldFileOrNone) {
         auto c = viewer->Client();
         httplib::Result r = c->Post("/api/dump", "", "application/json");
         if (r && r->status == 200) {
-          window_ms = std::max(window_ms, JsonOf(r)["milliseconds"].get<double>());
+          window_ms =
+              std::max(window_ms, JsonOf(r)["milliseconds"].get<double>());
         }
       });
     }
@@ -186,8 +188,8 @@ TEST_F(DumpFaultTest, SigkillMidDumpLeavesOldFileOrNone) {
               << std::endl;
   }
   std::cout << "dump kills: " << kKills << " (" << old_file << " old file, "
-            << new_file << " new file, " << no_file << " no file, "
-            << leftovers << " temporary files left; " << mid_dump
+            << new_file << " new file, " << no_file << " no file, " << leftovers
+            << " temporary files left; " << mid_dump
             << " killed in the middle of a dump)" << std::endl;
   // The rounds that waited for the temporary file kill within 100 ms of
   // its creation, and a dump of 100,000 rows takes far longer: most of

@@ -25,8 +25,8 @@ namespace {
 // A connection closed when it goes out of scope.
 struct Db {
   explicit Db(const std::string& path, bool immutable) {
-    const std::string uri = absl::StrCat("file:", path,
-                                         immutable ? "?immutable=1" : "");
+    const std::string uri =
+        absl::StrCat("file:", path, immutable ? "?immutable=1" : "");
     status = sqlite3_open_v2(
         uri.c_str(), &db,
         (immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
@@ -57,8 +57,8 @@ std::string IntegrityCheck(const std::string& path, bool immutable) {
     return absl::StrCat("cannot open: ", sqlite3_errstr(db.status));
   }
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db.db, "PRAGMA integrity_check", -1, &stmt,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db.db, "PRAGMA integrity_check", -1, &stmt, nullptr) !=
+      SQLITE_OK) {
     return absl::StrCat("cannot check: ", sqlite3_errmsg(db.db));
   }
   std::string out;

@@ -30,19 +30,19 @@ void Populate(ViewerFixture& v) {
   ASSERT_EQ(Status(v.PostJson("/servers", {{"name", "hello"},
                                            {"definition", "see /" + cid}})),
             201);
-  ASSERT_EQ(Status(v.PostJson("/servers", {{"name", "off"},
-                                           {"definition", "x"},
-                                           {"enabled", false}})),
+  ASSERT_EQ(Status(v.PostJson(
+                "/servers",
+                {{"name", "off"}, {"definition", "x"}, {"enabled", false}})),
             201);
   v.clock().Advance(absl::Seconds(1));
-  ASSERT_EQ(Status(v.PostJson("/aliases", {{"name", "hi"},
-                                           {"definition", "/hi -> /hello"}})),
+  ASSERT_EQ(Status(v.PostJson(
+                "/aliases", {{"name", "hi"}, {"definition", "/hi -> /hello"}})),
             201);
-  ASSERT_EQ(Status(v.PostJson("/variables", {{"name", "greeting"},
-                                             {"definition", "Hello"}})),
+  ASSERT_EQ(Status(v.PostJson("/variables",
+                              {{"name", "greeting"}, {"definition", "Hello"}})),
             201);
-  ASSERT_EQ(Status(v.PostJson("/secrets", {{"name", "TOKEN"},
-                                           {"definition", "s3cret"}})),
+  ASSERT_EQ(Status(v.PostJson("/secrets",
+                              {{"name", "TOKEN"}, {"definition", "s3cret"}})),
             201);
   ASSERT_EQ(Status(v.PutJson("/variables/greeting", {{"definition", "Hi"}})),
             200);
@@ -62,9 +62,9 @@ json Export(ViewerFixture& v, const json& choices) {
   return ViewerFixture::Json(doc);
 }
 
-const json kEverything = {{"servers", true},  {"aliases", true},
+const json kEverything = {{"servers", true},   {"aliases", true},
                           {"variables", true}, {"secrets", true},
-                          {"history", true},  {"cids", true}};
+                          {"history", true},   {"cids", true}};
 
 TEST_P(KeepTest, ExportThenImportIntoAnEmptyStoreGivesTheSameData) {
   ViewerFixture a(GetParam());
@@ -87,8 +87,8 @@ TEST_P(KeepTest, ExportThenImportIntoAnEmptyStoreGivesTheSameData) {
   // export says exactly what a's said, but for the interactions the import
   // itself recorded (one per entity created).
   const json again = Export(b, kEverything);
-  for (const char* kind : {"servers", "aliases", "variables", "secrets",
-                           "cids"}) {
+  for (const char* kind :
+       {"servers", "aliases", "variables", "secrets", "cids"}) {
     EXPECT_EQ(again[kind], doc[kind]) << kind;
   }
   EXPECT_EQ(again["history"]["page_views"], doc["history"]["page_views"]);
@@ -147,16 +147,18 @@ TEST_P(KeepTest, BadDocumentChangesNothingAndListsEveryProblem) {
   const json rows = v.RowsPerTable();
   json doc = {{"format", "viewer-export"},
               {"version", 1},
-              {"servers", {{{"name", "fine"}, {"definition", "ok"}},
-                           {{"name", "bad name"}, {"definition", "x"}},
-                           {{"name", "fine"}, {"definition", "dup"}}}},
+              {"servers",
+               {{{"name", "fine"}, {"definition", "ok"}},
+                {{"name", "bad name"}, {"definition", "x"}},
+                {{"name", "fine"}, {"definition", "dup"}}}},
               {"cids", {{{"cid", "AAAAAAAFaGVsbG8"}, {"base64", "d3Jvbmc="}}}}};
   httplib::Result r = v.PostJson("/import", doc);
   ASSERT_EQ(Status(r), 400) << Body(r);
   json answer = ViewerFixture::Json(r);
   EXPECT_THAT(answer["error"].get<std::string>(), HasSubstr("3"));
   ASSERT_EQ(answer["problems"].size(), 3u) << answer;
-  EXPECT_THAT(answer["problems"][0].get<std::string>(), HasSubstr("servers[1]"));
+  EXPECT_THAT(answer["problems"][0].get<std::string>(),
+              HasSubstr("servers[1]"));
   EXPECT_EQ(v.RowsPerTable(), rows);
   EXPECT_EQ(Status(v.Get("/servers/fine.json")), 404);
   // Not JSON at all, and nothing at all: 400, nothing changed.

@@ -11,8 +11,7 @@ LiveViewer::LiveViewer(std::vector<std::string> args,
                        std::map<std::string, std::optional<std::string>> env,
                        std::string cwd)
     : cwd_(cwd.empty() ? work_.path() : std::move(cwd)) {
-  std::vector<std::string> argv = {ViewerBinary(), "--port", "0",
-                                   "--cids-dir",
+  std::vector<std::string> argv = {ViewerBinary(), "--port", "0", "--cids-dir",
                                    std::string(VIEWER_SOURCE_DIR) + "/cids"};
   argv.insert(argv.end(), args.begin(), args.end());
   if (!env.count("DATABASE_URL")) env["DATABASE_URL"] = std::nullopt;
@@ -46,8 +45,8 @@ nlohmann::json JsonOf(const httplib::Result& r) {
   }
   nlohmann::json j = nlohmann::json::parse(r->body, nullptr, false);
   if (j.is_discarded()) {
-    ADD_FAILURE() << "not JSON (" << r->status << "): "
-                  << r->body.substr(0, 300);
+    ADD_FAILURE() << "not JSON (" << r->status
+                  << "): " << r->body.substr(0, 300);
     return nullptr;
   }
   return j;

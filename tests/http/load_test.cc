@@ -46,10 +46,10 @@ struct ClientLog {
   std::map<std::string, std::string> servers;  // live: name -> definition
   std::vector<std::pair<std::string, std::string>> uploads;  // cid, bytes
   std::vector<std::string> shared_won;  // variables this client created
-  int64_t interactions = 0;  // acknowledged entity writes
-  int64_t page_views = 0;    // 200 answers to GET / (HTML) and GET /<CID>
+  int64_t interactions = 0;             // acknowledged entity writes
+  int64_t page_views = 0;  // 200 answers to GET / (HTML) and GET /<CID>
   int64_t requests = 0;
-  int64_t busy = 0;          // 503 answers (nothing done)
+  int64_t busy = 0;  // 503 answers (nothing done)
   std::vector<std::string> failures;
 };
 
@@ -86,8 +86,8 @@ class Client {
              std::initializer_list<int> expected) {
     ++log_.requests;
     if (!r) {
-      log_.failures.push_back(absl::StrCat(what, ": no response: ",
-                                           httplib::to_string(r.error())));
+      log_.failures.push_back(
+          absl::StrCat(what, ": no response: ", httplib::to_string(r.error())));
       return false;
     }
     if (r->status == 503) {
@@ -97,8 +97,8 @@ class Client {
     for (int e : expected) {
       if (r->status == e) return true;
     }
-    log_.failures.push_back(absl::StrCat(what, " -> ", r->status, " ",
-                                         r->body.substr(0, 200)));
+    log_.failures.push_back(
+        absl::StrCat(what, " -> ", r->status, " ", r->body.substr(0, 200)));
     return false;
   }
 
@@ -107,8 +107,8 @@ class Client {
     if (roll < 18 || log_.servers.empty()) {
       const std::string name = NewName();
       const std::string def = absl::StrCat("hello from ", name, " #", i);
-      auto r = http_->Post("/servers", json({{"name", name},
-                                             {"definition", def}}).dump(),
+      auto r = http_->Post("/servers",
+                           json({{"name", name}, {"definition", def}}).dump(),
                            "application/json");
       if (Check(r, "create " + name, {201})) {
         log_.servers[name] = def;
@@ -116,15 +116,15 @@ class Client {
       }
     } else if (roll < 20) {
       const std::string name = AnyOwn();
-      auto r = http_->Post("/servers", json({{"name", name},
-                                             {"definition", "dup"}}).dump(),
+      auto r = http_->Post("/servers",
+                           json({{"name", name}, {"definition", "dup"}}).dump(),
                            "application/json");
       Check(r, "duplicate " + name, {409});
     } else if (roll < 28) {
       const std::string name = absl::StrCat("shared-", Pick(kSharedNames));
-      auto r = http_->Post("/variables", json({{"name", name},
-                                               {"definition", Prefix()}}).dump(),
-                           "application/json");
+      auto r = http_->Post(
+          "/variables", json({{"name", name}, {"definition", Prefix()}}).dump(),
+          "application/json");
       if (Check(r, "shared " + name, {201, 409}) && r->status == 201) {
         log_.shared_won.push_back(name);
         ++log_.interactions;
@@ -147,7 +147,8 @@ class Client {
       }
     } else if (roll < 57) {
       std::string bytes = absl::StrCat("upload ", id_, " ", i, " ");
-      bytes.append(static_cast<size_t>(Pick(2000)), static_cast<char>('a' + Pick(26)));
+      bytes.append(static_cast<size_t>(Pick(2000)),
+                   static_cast<char>('a' + Pick(26)));
       auto r = http_->Post("/api/cids", bytes, "application/octet-stream");
       if (Check(r, "upload", {201})) {
         json j = json::parse(r->body, nullptr, false);
@@ -163,12 +164,14 @@ class Client {
       if (Check(r, "read " + name, {200})) {
         json j = json::parse(r->body, nullptr, false);
         if (!j.is_object() || j.value("definition", "") != log_.servers[name]) {
-          log_.failures.push_back("read " + name + ": " + r->body.substr(0, 200));
+          log_.failures.push_back("read " + name + ": " +
+                                  r->body.substr(0, 200));
         }
       }
     } else if (roll < 85) {
       if (log_.uploads.empty()) return Step(i);
-      const auto& [cid, bytes] = log_.uploads[Pick(static_cast<int>(log_.uploads.size()))];
+      const auto& [cid, bytes] =
+          log_.uploads[Pick(static_cast<int>(log_.uploads.size()))];
       auto r = http_->Get("/" + cid);
       if (Check(r, "read " + cid, {200})) {
         ++log_.page_views;  // a successful GET of a CID is a page view
@@ -234,9 +237,9 @@ void RunLoad(const std::string& mode, std::vector<std::string> args,
     threads.emplace_back([&c] { c->Run(kRequests / kClients); });
   }
   for (std::thread& t : threads) t.join();
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
 
   int64_t requests = 0, busy = 0, page_views = 0, interactions = 0;
   int64_t uploads = 0;
@@ -244,7 +247,8 @@ void RunLoad(const std::string& mode, std::vector<std::string> args,
   std::set<std::string> expected_servers;
   for (auto& c : clients) {
     ClientLog& log = c->log();
-    for (const std::string& f : log.failures) ADD_FAILURE() << mode << ": " << f;
+    for (const std::string& f : log.failures)
+      ADD_FAILURE() << mode << ": " << f;
     requests += log.requests;
     busy += log.busy;
     page_views += log.page_views;
@@ -255,9 +259,9 @@ void RunLoad(const std::string& mode, std::vector<std::string> args,
   }
   EXPECT_EQ(requests, kRequests);
   std::cout << "load " << mode << ": " << requests << " requests from "
-            << kClients << " clients in " << seconds << " s = "
-            << static_cast<int64_t>(requests / seconds) << " requests/s; "
-            << busy << " answered 503 (busy)" << std::endl;
+            << kClients << " clients in " << seconds
+            << " s = " << static_cast<int64_t>(requests / seconds)
+            << " requests/s; " << busy << " answered 503 (busy)" << std::endl;
   ::testing::Test::RecordProperty(mode + "_requests_per_second",
                                   static_cast<int>(requests / seconds));
 

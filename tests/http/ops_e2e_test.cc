@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "tests/http/fault_util.h"
 #include "tests/http/live_viewer.h"
+#include "tests/http/viewer_fixture.h"
 
 namespace viewer::testing {
 namespace {
@@ -40,9 +41,9 @@ int RunToExit(std::vector<std::string> args, std::string* err = nullptr,
 TEST(OpsBinaryTest, HelpNamesEveryFlag) {
   std::string out;
   ASSERT_EQ(RunToExit({"--help"}, nullptr, &out), 0);
-  for (const char* text : {"--max-memory", "1.5G", "--dump-db-on-exit",
-                           "--load", "--seed", "--read-only",
-                           "viewer --read-only --seed demo"}) {
+  for (const char* text :
+       {"--max-memory", "1.5G", "--dump-db-on-exit", "--load", "--seed",
+        "--read-only", "viewer --read-only --seed demo"}) {
     EXPECT_THAT(out, HasSubstr(text));
   }
 }
@@ -86,12 +87,11 @@ TEST(OpsBinaryTest, BadValuesAndCombinationsAreOneLineErrors) {
            {"wrong.json", "{\"servers\": 3}"}}) {
     const std::string path = files.path() + "/" + name;
     std::ofstream(path) << text;
-    EXPECT_EQ(RunToExit({"--in-memory-db", "--load", path, "--port", "0"},
-                        &err),
-              1);
+    EXPECT_EQ(
+        RunToExit({"--in-memory-db", "--load", path, "--port", "0"}, &err), 1);
     // (Memory mode's warning comes first, on its own line.)
-    const std::string error = err.substr(std::min(
-        err.size(), err.find("viewer: error: ")));
+    const std::string error =
+        err.substr(std::min(err.size(), err.find("viewer: error: ")));
     EXPECT_THAT(error, StartsWith("viewer: error: cannot load " + path +
                                   ": the import document has "));
     EXPECT_THAT(error, HasSubstr("nothing was imported: "));
@@ -117,24 +117,24 @@ std::string Fill(httplib::Client& c) {
            {"aliases", "hi", "/hi -> /hello"},
            {"variables", "greeting", "Bonjour"},
            {"secrets", "TOKEN", "s3cret"}}) {
-    auto r = c.Post("/" + kind,
-                    json({{"name", name}, {"definition", def}}).dump(),
-                    "application/json");
+    auto r =
+        c.Post("/" + kind, json({{"name", name}, {"definition", def}}).dump(),
+               "application/json");
     EXPECT_TRUE(r && r->status == 201) << kind;
   }
-  auto up = c.Post("/api/cids", std::string(5000, 'u'),
-                   "application/octet-stream");
+  auto up =
+      c.Post("/api/cids", std::string(5000, 'u'), "application/octet-stream");
   EXPECT_TRUE(up && up->status == 201);
-  EXPECT_EQ(c.Get("/")->status, 200);  // a page view
-  return up ? json::parse(up->body)["cid"].get<std::string>() : "";
+  EXPECT_EQ(Status(c.Get("/")), 200);  // a page view
+  return up ? JsonOf(up).value("cid", "") : "";
 }
 
 // What a viewer holds, as its JSON pages show it (timestamps included).
 json Snapshot(httplib::Client& c) {
   json s;
-  for (const char* page : {"/servers.json", "/aliases.json", "/variables.json",
-                           "/secrets.json", "/uploads.json",
-                           "/secrets/TOKEN.json"}) {
+  for (const char* page :
+       {"/servers.json", "/aliases.json", "/variables.json", "/secrets.json",
+        "/uploads.json", "/secrets/TOKEN.json"}) {
     s[page] = JsonOf(c.Get(page));
   }
   s["/secrets/TOKEN.json"].erase("interactions");
@@ -171,7 +171,7 @@ TEST(OpsBinaryTest, DumpAtExitOpensOnDiskAndLoadsBack) {
     ASSERT_TRUE(disk.started()) << disk.child().Stderr();
     auto c = disk.Client();
     EXPECT_EQ(Snapshot(*c), before);
-    EXPECT_EQ(c->Get("/" + cid)->body, std::string(5000, 'u'));
+    EXPECT_EQ(Body(c->Get("/" + cid)), std::string(5000, 'u'));
     // That GET is a page view, written into the file: --load below sees it.
     before["history"] = before["history"].get<int>() + 1;
     EXPECT_EQ(Snapshot(*c), before);
@@ -190,15 +190,15 @@ TEST(OpsBinaryTest, DumpAtExitOpensOnDiskAndLoadsBack) {
     auto made = c->Post("/export", json({{"secrets", true}}).dump(),
                         "application/json");
     ASSERT_TRUE(made && made->status == 201) << (made ? made->body : "");
-    const std::string doc = c->Get(JsonOf(made)["path"])->body;
+    const std::string doc = Body(c->Get(JsonOf(made).value("path", "/")));
     std::ofstream(dir.path() + "/export.json") << doc;
     c.reset();
     EXPECT_EQ(loaded.Stop(), 0);
   }
   EXPECT_EQ(ReadWholeFile(dump), bytes);
   {
-    LiveViewer from_doc({"--in-memory-db", "--load",
-                         dir.path() + "/export.json"});
+    LiveViewer from_doc(
+        {"--in-memory-db", "--load", dir.path() + "/export.json"});
     ASSERT_TRUE(from_doc.started()) << from_doc.child().Stderr();
     auto c = from_doc.Client();
     for (const char* page : {"/servers.json", "/aliases.json",
@@ -252,9 +252,9 @@ TEST(OpsBinaryTest, ReadOnlyDemo) {
   ASSERT_TRUE(hello);
   EXPECT_EQ(hello->status, 200);
   EXPECT_THAT(hello->body, HasSubstr("Ada"));
-  auto post = c->Post("/servers", json({{"name", "x"}, {"definition", "y"}})
-                                      .dump(),
-                      "application/json");
+  auto post =
+      c->Post("/servers", json({{"name", "x"}, {"definition", "y"}}).dump(),
+              "application/json");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 405);
   EXPECT_THAT(post->body, HasSubstr("read-only demo"));

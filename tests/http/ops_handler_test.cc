@@ -44,8 +44,10 @@ TEST(MemoryLimitHttpTest, FullStoreSays507WithUseAndTheWayOut) {
     rows = v.RowsPerTable();
     httplib::Result r = v.PostRaw(
         "/api/cids", absl::StrCat(i, std::string(20 << 10, 'm')), "text/plain");
-    if (Status(r) == 507) message = ViewerFixture::Json(r)["error"];
-    else ASSERT_EQ(Status(r), 201);
+    if (Status(r) == 507)
+      message = ViewerFixture::Json(r)["error"];
+    else
+      ASSERT_EQ(Status(r), 201);
   }
   ASSERT_FALSE(message.empty());
   EXPECT_THAT(message, HasSubstr("memory store is full: "));
@@ -54,8 +56,9 @@ TEST(MemoryLimitHttpTest, FullStoreSays507WithUseAndTheWayOut) {
   EXPECT_THAT(message, HasSubstr("delete something"));
   EXPECT_EQ(v.RowsPerTable(), rows);  // the refused write left nothing
   // A form gets the same words on a page.
-  httplib::Result page = v.PostForm(
-      "/servers/new", {{"name", "big"}, {"definition", std::string(60000, 'd')}});
+  httplib::Result page =
+      v.PostForm("/servers/new",
+                 {{"name", "big"}, {"definition", std::string(60000, 'd')}});
   ASSERT_EQ(Status(page), 507);
   EXPECT_THAT(Body(page), HasSubstr("memory store is full"));
   // Status and the home page show the use; the bar appears past 80%.
@@ -93,16 +96,16 @@ TEST(MemoryLimitHttpTest, FullStoreStillExportsAsADownload) {
   // The 507 says to export before restarting; that must work when full.
   ViewerFixture v(BackendKind::kMemory,
                   {.max_body_bytes = 1 << 20, .byte_limit = 256 << 10});
-  ASSERT_EQ(Status(v.PostJson("/servers", {{"name", "keep"},
-                                           {"definition", "kept"}})),
+  ASSERT_EQ(Status(v.PostJson("/servers",
+                              {{"name", "keep"}, {"definition", "kept"}})),
             201);
   // Fill it to the last few bytes: big uploads, then ever smaller ones.
   int uploads = 0;
   for (int size : {20 << 10, 2 << 10, 200, 20}) {
     for (bool full = false; !full && uploads < 1000; ++uploads) {
-      httplib::Result r = v.PostRaw(
-          "/api/cids", absl::StrCat(uploads, std::string(size, 'm')),
-          "text/plain");
+      httplib::Result r =
+          v.PostRaw("/api/cids", absl::StrCat(uploads, std::string(size, 'm')),
+                    "text/plain");
       full = Status(r) == 507;
     }
   }
@@ -142,9 +145,9 @@ TEST_F(ReadOnlyTest, EveryMethodButGetAndHeadIs405WhateverThePath) {
   // Paths that look harmless, or look like reads, are refused all the same:
   // only the method decides.
   for (const char* method : {"POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
-    for (const char* path : {"/servers", "/search", "/servers/x.json",
-                             "/api/cids", "/export", "/import", "/api/dump",
-                             "/AAAAAAAFaGVsbG8", "/nothing/here"}) {
+    for (const char* path :
+         {"/servers", "/search", "/servers/x.json", "/api/cids", "/export",
+          "/import", "/api/dump", "/AAAAAAAFaGVsbG8", "/nothing/here"}) {
       httplib::Request req;
       req.method = method;
       req.path = path;
@@ -180,9 +183,9 @@ TEST_F(ReadOnlyTest, EveryMethodButGetAndHeadIs405WhateverThePath) {
 }
 
 TEST_F(ReadOnlyTest, ReadsWorkAndRecordNothing) {
-  for (const char* path : {"/", "/servers", "/history", "/search?q=delete",
-                           "/export", "/import", "/status", "/AAAAAAAFaGVsbG8",
-                           "/servers/new"}) {
+  for (const char* path :
+       {"/", "/servers", "/history", "/search?q=delete", "/export", "/import",
+        "/status", "/AAAAAAAFaGVsbG8", "/servers/new"}) {
     EXPECT_EQ(Status(v_.Get(path)), 200) << path;
     EXPECT_EQ(Status(v_.Head(path)), 200) << path;
   }
@@ -207,10 +210,10 @@ TEST(ReadOnlyServerTest, ServersRunWithoutStoringAnything) {
   {
     auto txn = v.store().Begin(TransactionMode::kReadWrite);
     ASSERT_TRUE(txn.ok());
-    ASSERT_TRUE(CreateEntity(**txn, EntityKind::kServer,
-                             {.name = "hi",
-                              .definition = "hi {{request.path}}"})
-                    .ok());
+    ASSERT_TRUE(
+        CreateEntity(**txn, EntityKind::kServer,
+                     {.name = "hi", .definition = "hi {{request.path}}"})
+            .ok());
     ASSERT_TRUE((*txn)->Commit().ok());
   }
   const json rows = v.RowsPerTable();
@@ -228,10 +231,11 @@ class DumpRouteTest : public ::testing::TestWithParam<BackendKind> {};
 
 TEST_P(DumpRouteTest, OnlyToTheFileNamedAtStart) {
   std::atomic<int> calls{0};
-  ViewerFixture v(GetParam(), {.dump = [&] {
-                                 ++calls;
-                                 return absl::OkStatus();
-                               },
+  ViewerFixture v(GetParam(), {.dump =
+                                   [&] {
+                                     ++calls;
+                                     return absl::OkStatus();
+                                   },
                                .dump_path = "/somewhere/dump.db"});
   const bool memory = GetParam() == BackendKind::kMemory;
   // A client naming a path is refused, however it names it.
@@ -257,14 +261,15 @@ TEST_P(DumpRouteTest, OnlyToTheFileNamedAtStart) {
   EXPECT_EQ(Status(v.Get("/api/dump")), 405);
 }
 
-TEST(DumpRouteTest, WithoutADumpFileIs409AndAFailedDumpSaysWhy) {
+TEST(DumpRouteErrorsTest, WithoutADumpFileIs409AndAFailedDumpSaysWhy) {
   ViewerFixture none(BackendKind::kMemory);
   httplib::Result r = none.PostRaw("/api/dump", "", "application/json");
   ASSERT_EQ(Status(r), 409);
   EXPECT_THAT(Body(r), HasSubstr("--dump-db-on-exit"));
-  ViewerFixture failing(BackendKind::kMemory, {.dump = [] {
-    return absl::FailedPreconditionError("dump.db-wal is not empty");
-  }});
+  ViewerFixture failing(
+      BackendKind::kMemory, {.dump = [] {
+        return absl::FailedPreconditionError("dump.db-wal is not empty");
+      }});
   httplib::Result f = failing.PostRaw("/api/dump", "", "application/json");
   EXPECT_EQ(Status(f), 409);
   EXPECT_THAT(Body(f), HasSubstr("wal is not empty"));

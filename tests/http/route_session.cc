@@ -95,8 +95,8 @@ std::string Describe(const Recorded& r) {
     absl::StrAppend(&out, "    ", name, ": ", absl::CHexEscape(value), "\n");
   }
   constexpr size_t kShown = 400;
-  absl::StrAppend(&out, "    body (", r.body.size(), " bytes): ",
-                  absl::CHexEscape(r.body.substr(0, kShown)),
+  absl::StrAppend(&out, "    body (", r.body.size(),
+                  " bytes): ", absl::CHexEscape(r.body.substr(0, kShown)),
                   r.body.size() > kShown ? "..." : "", "\n");
   return out;
 }
@@ -107,8 +107,8 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
   const size_t from = i > 60 ? i - 60 : 0;
   return absl::StrCat("  bodies first differ at byte ", i, ":\n    memory: ...",
                       absl::CHexEscape(a.substr(from, 160)),
-                      "\n    sqlite: ...", absl::CHexEscape(b.substr(from, 160)),
-                      "\n");
+                      "\n    sqlite: ...",
+                      absl::CHexEscape(b.substr(from, 160)), "\n");
 }
 
 }  // namespace
@@ -159,7 +159,8 @@ Step PostMultipart(std::string path, const std::vector<Part>& parts,
   std::string body;
   for (const Part& p : parts) {
     absl::StrAppend(&body, "--", kBoundary,
-                    "\r\nContent-Disposition: form-data; name=\"", p.name, "\"");
+                    "\r\nContent-Disposition: form-data; name=\"", p.name,
+                    "\"");
     if (!p.filename.empty()) {
       absl::StrAppend(&body, "; filename=\"", p.filename, "\"");
     }
@@ -222,9 +223,12 @@ std::string Normalize(BodyView view, bool memory, const std::string& path,
     ADD_FAILURE() << "a memory-mode page without the banner: " << path;
   }
   switch (view) {
-    case BodyView::kExact: return body;
-    case BodyView::kHome: return HomeView(content_type, std::move(body));
-    case BodyView::kStatusJson: return StatusView(std::move(body));
+    case BodyView::kExact:
+      return body;
+    case BodyView::kHome:
+      return HomeView(content_type, std::move(body));
+    case BodyView::kStatusJson:
+      return StatusView(std::move(body));
   }
   return body;
 }
@@ -261,9 +265,10 @@ std::string CompareSessions(const std::vector<Step>& script,
     }
     ++reports;
     absl::StrAppend(&report, "request #", i + 1, ": ", step.method, " ",
-                    absl::CHexEscape(m.path), "\n", problems,
-                    "  memory:\n", Describe(m), "  sqlite:\n", Describe(d));
-    if (bodies_differ) absl::StrAppend(&report, FirstDifference(m.body, d.body));
+                    absl::CHexEscape(m.path), "\n", problems, "  memory:\n",
+                    Describe(m), "  sqlite:\n", Describe(d));
+    if (bodies_differ)
+      absl::StrAppend(&report, FirstDifference(m.body, d.body));
   }
   if (more > 0) absl::StrAppend(&report, "... and ", more, " more requests\n");
   return report;

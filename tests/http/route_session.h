@@ -59,8 +59,9 @@ struct Recorded {
 
 // Headers compared; any other (Date, Content-Length, Keep-Alive) is not.
 inline constexpr const char* kComparedHeaders[] = {
-    "Content-Type", "Location",   "ETag",       "Cache-Control",
-    "Allow",        "Retry-After", "X-Content-Type-Options"};
+    "Content-Type",          "Location", "ETag",
+    "Cache-Control",         "Allow",    "Retry-After",
+    "X-Content-Type-Options"};
 
 // Step builders.
 Step Get(std::string path, int expect, httplib::Headers headers = {});

@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "app/cid_directory.h"
-#include "httplib.h"
 #include "http/server.h"
+#include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "tests/storage/backends.h"
 

@@ -28,7 +28,8 @@ absl::Status FromWebDriverError(const json& value, int http_status) {
       message = message.substr(0, message.find('\n'));
     }
   }
-  std::string text = absl::StrCat(error, " (HTTP ", http_status, "): ", message);
+  std::string text =
+      absl::StrCat(error, " (HTTP ", http_status, "): ", message);
   if (error == "no such element") return absl::NotFoundError(text);
   return absl::InternalError(text);
 }
@@ -37,18 +38,17 @@ absl::Status FromWebDriverError(const json& value, int http_status) {
 
 json ChromiumCapabilities(const std::string& binary,
                           const std::string& user_data_dir) {
-  json args = json::array(
-      {"--headless=new", "--no-sandbox", "--disable-gpu",
-       "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-       "--disable-background-networking", "--disable-component-update",
-       "--disable-sync", "--window-size=1200,900",
-       absl::StrCat("--user-data-dir=", user_data_dir)});
+  json args = json::array({"--headless=new", "--no-sandbox", "--disable-gpu",
+                           "--disable-dev-shm-usage", "--disable-quic",
+                           "--no-first-run", "--disable-background-networking",
+                           "--disable-component-update", "--disable-sync",
+                           "--window-size=1200,900",
+                           absl::StrCat("--user-data-dir=", user_data_dir)});
   return {{"capabilities",
            {{"alwaysMatch",
              {{"browserName", "chrome"},
               {"pageLoadStrategy", "normal"},
-              {"goog:chromeOptions",
-               {{"binary", binary}, {"args", args}}}}}}}};
+              {"goog:chromeOptions", {{"binary", binary}, {"args", args}}}}}}}};
 }
 
 WebDriver::WebDriver(int port)
@@ -64,20 +64,20 @@ WebDriver::~WebDriver() { DeleteSession().IgnoreError(); }
 absl::StatusOr<json> WebDriver::Command(const std::string& method,
                                         const std::string& path,
                                         const json& body) {
-  httplib::Result r =
-      method == "GET"      ? client_->Get(path)
-      : method == "DELETE" ? client_->Delete(path)
-                           : client_->Post(path, body.dump(), "application/json");
+  httplib::Result r = method == "GET"      ? client_->Get(path)
+                      : method == "DELETE" ? client_->Delete(path)
+                                           : client_->Post(path, body.dump(),
+                                                           "application/json");
   if (!r) {
     return absl::UnavailableError(absl::StrCat(
-        method, " ", path, ": chromedriver did not answer: ",
-        httplib::to_string(r.error())));
+        method, " ", path,
+        ": chromedriver did not answer: ", httplib::to_string(r.error())));
   }
   json reply = json::parse(r->body, nullptr, false);
   if (reply.is_discarded() || !reply.is_object() || !reply.contains("value")) {
-    return absl::InternalError(absl::StrCat(method, " ", path, ": HTTP ",
-                                            r->status, ", not WebDriver JSON: ",
-                                            r->body.substr(0, 200)));
+    return absl::InternalError(
+        absl::StrCat(method, " ", path, ": HTTP ", r->status,
+                     ", not WebDriver JSON: ", r->body.substr(0, 200)));
   }
   if (r->status != 200) return FromWebDriverError(reply["value"], r->status);
   return reply["value"];
@@ -189,7 +189,8 @@ absl::Status WebDriver::Screenshot(const std::string& path) {
       Command("GET", SessionPath("/screenshot"), nullptr);
   if (!value.ok()) return value.status();
   std::string png;
-  if (!value->is_string() || !absl::Base64Unescape(value->get<std::string>(), &png)) {
+  if (!value->is_string() ||
+      !absl::Base64Unescape(value->get<std::string>(), &png)) {
     return absl::InternalError("the screenshot is not base64");
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -5,7 +5,8 @@
 //
 //   WebDriver driver(9515);                       // chromedriver's port
 //   ASSERT_OK(driver.WaitUntilReady(absl::Seconds(20)));
-//   ASSERT_OK(driver.NewSession(ChromiumCapabilities("/tmp/profile")));
+//   ASSERT_OK(driver.NewSession(
+//       ChromiumCapabilities("/usr/bin/chromium", profile_dir)));
 //   ASSERT_OK(driver.Navigate("http://127.0.0.1:5000/"));
 //   ASSERT_OK_AND_ASSIGN(std::string id, driver.Find("nav.top"));
 //   ASSERT_OK_AND_ASSIGN(std::string text, driver.Text(id));

@@ -206,7 +206,8 @@ void BM_CidFindByPrefix10(benchmark::State& state) {
   int64_t found = 0;
   for (auto _ : state) {
     const std::string& cid = samples[i++ % samples.size()];
-    auto matches = cids.FindByPrefix(**txn, absl::string_view(cid).substr(0, 10), 10);
+    auto matches =
+        cids.FindByPrefix(**txn, absl::string_view(cid).substr(0, 10), 10);
     if (!matches.ok() || matches->empty()) state.SkipWithError("prefix failed");
     found += static_cast<int64_t>(matches->size());
   }

@@ -166,8 +166,8 @@ void BM_CreateServer(benchmark::State& state) {
   for (auto _ : state) {
     const std::string body =
         nlohmann::json{{"name", absl::StrCat("srv-", n)},
-                       {"definition", absl::StrCat("server ", n,
-                                                   " says {{request.path}}")}}
+                       {"definition",
+                        absl::StrCat("server ", n, " says {{request.path}}")}}
             .dump();
     ++n;
     httplib::Result r = client->Post("/servers", body, "application/json");
@@ -243,8 +243,8 @@ StartTimes StartOnce(StoreKind kind, const std::string& cwd) {
   // "listening on http://127.0.0.1:PORT (Ctrl-C to stop)"
   const size_t colon = text.find(':', at + 20);
   int port = 0;
-  Check(absl::SimpleAtoi(text.substr(colon + 1, text.find(' ', colon) - colon - 1),
-                         &port),
+  Check(absl::SimpleAtoi(
+            text.substr(colon + 1, text.find(' ', colon) - colon - 1), &port),
         "no port in: " + text);
   httplib::Client client("127.0.0.1", port);
   httplib::Result r = client.Get("/status.json");
