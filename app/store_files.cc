@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "app/export_import.h"
@@ -125,28 +126,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   }
 }
 
-// The first bytes of the file at `path` (fewer when it is shorter).
-absl::StatusOr<std::string> ReadHead(const std::string& path, size_t bytes) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    return ErrnoError(err == ENOENT ? absl::StatusCode::kNotFound
-                                    : absl::StatusCode::kInternal,
-                      absl::StrCat("cannot open ", path), err);
-  }
-  std::string head(bytes, '\0');
-  ssize_t n = pread(fd, head.data(), bytes, 0);
-  const int err = errno;
-  close(fd);
-  if (n < 0) {
-    return ErrnoError(absl::StatusCode::kInternal,
-                      absl::StrCat("cannot read ", path), err);
-  }
-  head.resize(static_cast<size_t>(n));
-  return head;
-}
-
+// `bytes`: the whole file at `path`, a SQLite database.
 absl::StatusOr<std::unique_ptr<Store>> LoadSqlite(const std::string& path,
+                                                  std::string bytes,
                                                   MemoryOptions options) {
   // SQLite is never pointed at the file: opening it would create -wal and
   // -shm files next to it (or change its journal mode). Its bytes are read
@@ -159,7 +141,6 @@ absl::StatusOr<std::unique_ptr<Store>> LoadSqlite(const std::string& path,
         "\"sqlite3 ", path, " 'PRAGMA wal_checkpoint(TRUNCATE)'\", then "
         "load again"));
   }
-  VIEWER_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
   SqliteOptions sqlite_options;
   sqlite_options.path = ":memory:";
   sqlite_options.image = std::make_shared<const std::string>(std::move(bytes));
@@ -174,9 +155,9 @@ absl::StatusOr<std::unique_ptr<Store>> LoadSqlite(const std::string& path,
   return std::unique_ptr<Store>(std::move(memory));
 }
 
-absl::StatusOr<std::unique_ptr<Store>> LoadDocument(const std::string& path,
+// `text`: the whole file, which should be an export document.
+absl::StatusOr<std::unique_ptr<Store>> LoadDocument(const std::string& text,
                                                     MemoryOptions options) {
-  VIEWER_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   const size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos || text[first] != '{') {
     return absl::InvalidArgumentError(
@@ -242,11 +223,12 @@ absl::StatusOr<std::unique_ptr<Store>> LoadIntoMemory(const std::string& path,
                                                       MemoryOptions options) {
   if (options.catalog.tables().empty()) options.catalog = AppCatalog();
   const std::string context = absl::StrCat("loading ", path);
-  absl::StatusOr<std::string> head = ReadHead(path, kSqliteMagic.size());
-  if (!head.ok()) return WithContext(context, head.status());
+  absl::StatusOr<std::string> bytes = ReadFile(path);
+  if (!bytes.ok()) return WithContext(context, bytes.status());
   absl::StatusOr<std::unique_ptr<Store>> store =
-      *head == kSqliteMagic ? LoadSqlite(path, std::move(options))
-                            : LoadDocument(path, std::move(options));
+      absl::StartsWith(*bytes, kSqliteMagic)
+          ? LoadSqlite(path, std::move(*bytes), std::move(options))
+          : LoadDocument(*bytes, std::move(options));
   if (!store.ok()) return WithContext(context, store.status());
   return store;
 }
