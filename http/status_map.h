@@ -3,7 +3,7 @@
 // Status they got from app/ or the store.
 //
 //   absl::Status s = DeleteEntity(txn, kind, name);
-//   if (!s.ok()) return SendError(ctx, HttpStatusFor(s), s.message());
+//   if (!s.ok()) return ctx.Error(HttpStatusFor(s), s.message());
 //
 //   kOk                 200
 //   kInvalidArgument    400  bad name, missing field, malformed CID...
