@@ -6,6 +6,21 @@
 
 namespace viewer {
 
+std::optional<std::string> PrefixUpperBound(absl::string_view prefix) {
+  std::string hi(prefix);
+  while (!hi.empty() && static_cast<unsigned char>(hi.back()) == 0xFF) {
+    hi.pop_back();
+  }
+  if (hi.empty()) return std::nullopt;
+  hi.back() = static_cast<char>(static_cast<unsigned char>(hi.back()) + 1);
+  return hi;
+}
+
+Value SameKind(const Value& like, std::string bytes) {
+  return like.kind() == ValueKind::kBlob ? Value::Blob(std::move(bytes))
+                                         : Value::Text(std::move(bytes));
+}
+
 absl::string_view OpName(Op op) {
   switch (op) {
     case Op::kEq: return "=";

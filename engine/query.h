@@ -120,6 +120,16 @@ struct BoundQuery {
   int64_t offset = 0;
 };
 
+// The least byte string greater than every string that starts with
+// `prefix`: `prefix` without its trailing 0xFF bytes, last byte plus one.
+// nullopt when there is none (empty or all 0xFF): the range is then open.
+// Every backend answers a prefix filter as the byte range
+// [prefix, PrefixUpperBound(prefix)).
+std::optional<std::string> PrefixUpperBound(absl::string_view prefix);
+// A value of the same kind as `like` (TEXT or BLOB) holding `bytes`: a
+// range bound must share its column's kind to compare bytewise with it.
+Value SameKind(const Value& like, std::string bytes);
+
 // SQL semantics of one filter on one column value.
 bool Matches(const BoundFilter& f, const Value& v);
 // True when every filter matches `row`.

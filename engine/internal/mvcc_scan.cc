@@ -23,23 +23,6 @@ bool IsRangeOp(Op op) {
   return op == Op::kLt || op == Op::kLe || op == Op::kGt || op == Op::kGe;
 }
 
-// The smallest byte string greater than every string starting with
-// `prefix`, or nullopt when there is none (the prefix is all 0xFF).
-std::optional<std::string> PrefixSuccessor(absl::string_view prefix) {
-  std::string s(prefix);
-  while (!s.empty() && static_cast<unsigned char>(s.back()) == 0xFF) {
-    s.pop_back();
-  }
-  if (s.empty()) return std::nullopt;
-  s.back() = static_cast<char>(static_cast<unsigned char>(s.back()) + 1);
-  return s;
-}
-
-Value SameKind(const Value& like, std::string bytes) {
-  return like.kind() == ValueKind::kBlob ? Value::Blob(std::move(bytes))
-                                         : Value::Text(std::move(bytes));
-}
-
 // Narrows `r` by a range filter on the same column.
 void Tighten(KeyRange& r, const BoundFilter& f) {
   Bound b{f.value, f.op == Op::kLe || f.op == Op::kGe};
@@ -174,7 +157,7 @@ MvccTable::Plan MvccTable::MakePlan(const BoundQuery& q) const {
     plan.column = prefix->column;
     KeyRange& r = plan.ranges[0];
     r.lo = Bound{prefix->value, true};
-    if (auto next = PrefixSuccessor(prefix->value.bytes())) {
+    if (auto next = PrefixUpperBound(prefix->value.bytes())) {
       r.hi = Bound{SameKind(prefix->value, *next), false};
     }
   } else if (range != nullptr) {

@@ -6,14 +6,9 @@
 namespace viewer::sqlite_internal {
 namespace {
 
-// A value of the same kind as `like` (TEXT or BLOB) holding `bytes`. The
-// upper bound must have the column's storage class so that BINARY collation
-// compares bytes; SQLite orders every TEXT before any BLOB, so a mismatched
-// bound would match everything or nothing.
-Value SameKind(const Value& like, std::string bytes) {
-  if (like.kind() == ValueKind::kBlob) return Value::Blob(std::move(bytes));
-  return Value::Text(std::move(bytes));
-}
+// The prefix's upper bound is bound as the operand's kind (SameKind): SQLite
+// orders every TEXT before any BLOB, so a bound of the other storage class
+// would match everything or nothing.
 
 absl::string_view Comparison(Op op) {
   switch (op) {
@@ -217,16 +212,6 @@ std::string PayloadBytesSql(const TableSchema& table) {
   }
   return absl::StrCat("SELECT COALESCE(SUM(", absl::StrJoin(terms, " + "),
                       "), 0) FROM ", Quote(table.name()));
-}
-
-std::optional<std::string> PrefixUpperBound(absl::string_view prefix) {
-  std::string hi(prefix);
-  while (!hi.empty() && static_cast<unsigned char>(hi.back()) == 0xFF) {
-    hi.pop_back();
-  }
-  if (hi.empty()) return std::nullopt;
-  hi.back() = static_cast<char>(static_cast<unsigned char>(hi.back()) + 1);
-  return hi;
 }
 
 }  // namespace viewer::sqlite_internal

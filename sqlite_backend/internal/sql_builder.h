@@ -76,11 +76,6 @@ std::string PayloadBytesSql(const TableSchema& table);
 void AppendWhere(const TableSchema& table,
                  const std::vector<BoundFilter>& where, Sql* sql);
 
-// The least byte string greater than every string that starts with
-// `prefix`: `prefix` without its trailing 0xFF bytes, last byte plus one.
-// nullopt when there is none (empty or all 0xFF): the range is then open.
-std::optional<std::string> PrefixUpperBound(absl::string_view prefix);
-
 }  // namespace viewer::sqlite_internal
 
 #endif  // VIEWER_SQLITE_BACKEND_INTERNAL_SQL_BUILDER_H_

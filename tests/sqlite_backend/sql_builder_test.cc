@@ -25,18 +25,6 @@ class SqlBuilderTest : public ::testing::Test {
   const TableSchema& tag_ = *catalog_.Find("tag");
 };
 
-TEST_F(SqlBuilderTest, PrefixUpperBound) {
-  using namespace std::string_literals;
-  EXPECT_EQ(PrefixUpperBound(""), std::nullopt);
-  EXPECT_EQ(PrefixUpperBound("abc"), "abd");
-  EXPECT_EQ(PrefixUpperBound("a_%"), "a_&");
-  EXPECT_EQ(PrefixUpperBound("ab\xff"), "ac");
-  EXPECT_EQ(PrefixUpperBound("a\xfe"), "a\xff");
-  EXPECT_EQ(PrefixUpperBound("\xff\xff"), std::nullopt);
-  EXPECT_EQ(PrefixUpperBound("\0"s), "\x01"s);
-  EXPECT_EQ(PrefixUpperBound("\x7f"), "\x80");
-}
-
 TEST_F(SqlBuilderTest, CreateTableFollowsTheOriginalLayout) {
   const std::string sql = CreateTableSql(server_);
   EXPECT_THAT(sql, HasSubstr("\"id\" INTEGER NOT NULL PRIMARY KEY"));
