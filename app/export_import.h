@@ -42,7 +42,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/entities.h"
 #include "engine/store.h"
 

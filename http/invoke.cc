@@ -16,11 +16,11 @@
 #include "absl/strings/str_cat.h"
 #include "app/entities.h"
 #include "app/invocations.h"
-#include "http/alias_router.h"
+#include "app/alias_rules.h"
 #include "http/internal/app.h"
 #include "http/mime.h"
 #include "http/render.h"
-#include "http/template.h"
+#include "app/templates.h"
 
 namespace viewer::http_internal {
 namespace {

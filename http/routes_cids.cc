@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "app/cid.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "http/internal/app.h"
 #include "http/mime.h"
 #include "http/render.h"

@@ -21,7 +21,7 @@
 #include "absl/strings/str_replace.h"
 #include "app/entities.h"
 #include "app/interactions.h"
-#include "http/alias_router.h"
+#include "app/alias_rules.h"
 #include "http/internal/app.h"
 #include "http/internal/entity_pages.h"
 #include "http/internal/json_body.h"

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "app/cid_directory.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/entities.h"
 #include "app/page_views.h"
 #include "engine/store.h"

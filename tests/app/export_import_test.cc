@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/entities.h"
 #include "app/interactions.h"
 #include "app/page_views.h"

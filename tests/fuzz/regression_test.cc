@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "http/alias_router.h"
+#include "app/alias_rules.h"
 #include "tests/testutil.h"
 
 namespace viewer {

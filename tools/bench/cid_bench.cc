@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
 #include "app/cid_directory.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/schemas.h"
 #include "benchmark/benchmark.h"
 #include "engine/memory_store.h"
