@@ -161,11 +161,6 @@ std::string HumanBytes(int64_t bytes) {
   return absl::StrCat(tenths / 10, ".", tenths % 10, " ", kUnits[unit]);
 }
 
-std::string FormatTimestamp(Timestamp t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t.ToAbsl(),
-                          absl::UTCTimeZone());
-}
-
 std::string ErrorBox(absl::string_view message) {
   if (message.empty()) return "";
   return absl::StrCat("<p class=\"message error\" role=\"alert\">",

@@ -52,9 +52,6 @@ std::string DumpJson(const nlohmann::json& value, int indent = -1);
 // than its limit).
 std::string HumanBytes(int64_t bytes);
 
-// "2023-11-14T22:13:20.000000Z" (UTC, microseconds).
-std::string FormatTimestamp(Timestamp t);
-
 struct PageChrome {
   // Shows the "everything is lost when viewer stops" banner.
   bool memory_mode = false;

@@ -18,6 +18,7 @@
 #include "absl/strings/strip.h"
 #include "app/cid.h"
 #include "app/cid_repository.h"
+#include "app/time_text.h"
 #include "http/internal/app.h"
 #include "http/mime.h"
 #include "http/render.h"

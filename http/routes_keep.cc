@@ -35,6 +35,7 @@
 #include "app/cid.h"
 #include "app/export_import.h"
 #include "app/exports.h"
+#include "app/time_text.h"
 #include "http/internal/app.h"
 #include "http/internal/json_body.h"
 #include "http/internal/keep_pages.h"

@@ -23,6 +23,8 @@
 #include "app/entities.h"
 #include "app/interactions.h"
 #include "app/page_views.h"
+#include "app/search.h"
+#include "app/time_text.h"
 #include "http/config.h"
 #include "http/internal/app.h"
 #include "http/internal/entity_pages.h"
@@ -67,26 +69,14 @@ void Home(const App& app, Ctx& ctx) {
   ctx.Page("Home", HomeHtml(data), "home");
 }
 
-// "2024-01-02", "2024-01-02T03:04", "2024-01-02 03:04:05.123Z", ...
-// A bare date is the start of that day, or its end for an end bound.
+// The time bound in query parameter `key` (app/time_text.h), or nullopt
+// when it is absent or empty.
 absl::StatusOr<std::optional<Timestamp>> ParseBound(const Ctx& ctx,
                                                     const std::string& key,
                                                     bool is_end) {
   std::optional<std::string> value = ctx.Query(key);
   if (!value || value->empty()) return std::nullopt;
-  std::string text(absl::StripSuffix(absl::StripAsciiWhitespace(*value), "Z"));
-  if (text.size() == 10) {
-    text += is_end ? " 23:59:59.999999" : " 00:00:00";
-  } else if (text.size() == 16) {
-    text += is_end ? ":59.999999" : ":00";
-  }
-  absl::StatusOr<Timestamp> t = Timestamp::Parse(text);
-  if (!t.ok() || !t->InRange()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        key, " must be a UTC date or time like 2024-01-31 or "
-             "2024-01-31T12:00:00, got '", *value, "'"));
-  }
-  return *t;
+  return ParseTimeBound(key, *value, is_end);
 }
 
 void History(const App& app, Ctx& ctx) {
@@ -141,35 +131,10 @@ void Interactions(const App& app, Ctx& ctx) {
 }
 
 void Search(const App& app, Ctx& ctx) {
-  SearchResults results;
-  results.query = ctx.Query("q").value_or("");
-  if (!results.query.empty()) {
-    HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
-    const std::string needle = absl::AsciiStrToLower(results.query);
-    auto contains = [&](absl::string_view hay) {
-      return absl::StrContains(absl::AsciiStrToLower(hay), needle);
-    };
-    for (EntityKind kind : kAllEntityKinds) {
-      HTTP_ASSIGN_OR_FAIL(ctx, std::vector<Entity> list,
-                          ListEntities(*txn, kind));
-      for (const Entity& e : list) {
-        SearchHit hit{.kind = kind, .name = e.name};
-        hit.in_name = contains(e.name);
-        hit.in_definition = kind != EntityKind::kSecret && e.definition &&
-                            contains(*e.definition);
-        if (hit.in_name || hit.in_definition) {
-          if (hit.in_definition) hit.definition = *e.definition;
-          results.entities.push_back(std::move(hit));
-        }
-      }
-    }
-    HTTP_ASSIGN_OR_FAIL(ctx, std::vector<std::string> cids,
-                        app.cids().FindByPrefix(*txn, "", kSearchMaxCids));
-    for (const std::string& cid : cids) {
-      std::string path = absl::StrCat("/", cid);
-      if (contains(path)) results.cid_paths.push_back(std::move(path));
-    }
-  }
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+  HTTP_ASSIGN_OR_FAIL(
+      ctx, SearchResults results,
+      viewer::Search(*txn, app.cids(), ctx.Query("q").value_or("")));
   if (ctx.json) return ctx.Json(200, SearchJson(results));
   ctx.Page(results.query.empty() ? "Search"
                                  : absl::StrCat("Search: ", results.query),

@@ -90,24 +90,6 @@ void App::LogFolderProblems() const {
   }
 }
 
-absl::StatusOr<std::shared_ptr<const std::vector<AliasRule>>> App::AliasRules(
-    const std::string& definition) const {
-  {
-    ReaderMutexLock lock(&alias_mutex_);
-    auto it = alias_cache_.find(definition);
-    if (it != alias_cache_.end()) return it->second;
-  }
-  absl::StatusOr<std::vector<AliasRule>> parsed =
-      ParseAliasDefinition(definition);
-  if (!parsed.ok()) return parsed.status();
-  auto rules =
-      std::make_shared<const std::vector<AliasRule>>(*std::move(parsed));
-  MutexLock lock(&alias_mutex_);
-  if (alias_cache_.size() >= kMaxCachedAliases) alias_cache_.clear();
-  alias_cache_.emplace(definition, rules);
-  return rules;
-}
-
 void App::Handle(Ctx& ctx) {
   const std::string& method = ctx.req.method;
   Router::Match match = router_.Find(method, ctx.req.path);

@@ -12,8 +12,8 @@
 // rolls back and nothing it wrote remains.
 //
 // Thread safety: after construction, Handle may be called from many
-// threads at once; App keeps no per-request state, only a cache of parsed
-// alias rules under its own lock.
+// threads at once; App keeps no per-request state (its AliasResolver
+// caches parsed alias rules under its own lock).
 #ifndef VIEWER_HTTP_INTERNAL_APP_H_
 #define VIEWER_HTTP_INTERNAL_APP_H_
 
@@ -22,14 +22,11 @@
 #include <memory>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "app/alias_resolver.h"
 #include "app/cid_repository.h"
-#include "engine/mutex.h"
 #include "engine/store.h"
-#include "app/alias_rules.h"
 #include "http/internal/context.h"
 #include "http/internal/router.h"
 #include "http/server.h"
@@ -51,6 +48,7 @@ class App {
   Store& store() const { return *options_.store; }
   Clock& clock() const { return *options_.clock; }
   const CidRepository& cids() const { return cids_; }
+  const AliasResolver& aliases() const { return aliases_; }
   Timestamp started_at() const { return started_at_; }
 
   // The memory store's byte limit (--max-memory); 0: none (disk, or a
@@ -77,30 +75,16 @@ class App {
   // Logs the cids folder's newly found bad files, if any.
   void LogFolderProblems() const;
 
-  // The parsed rules of an alias definition, cached by its text (regular
-  // expressions are costly to compile, and every path no fixed route
-  // takes is tried against every enabled alias). kInvalidArgument for a
-  // definition that does not parse (not cached).
-  absl::StatusOr<std::shared_ptr<const std::vector<AliasRule>>> AliasRules(
-      const std::string& definition) const ABSL_LOCKS_EXCLUDED(alias_mutex_);
-
  private:
   void Fallback(Ctx& ctx);
   void RecordPageView(const Ctx& ctx) const;
 
   const ViewerOptions options_;
   const CidRepository cids_;
+  const AliasResolver aliases_;
   const Timestamp started_at_;
   const int64_t byte_limit_;
   Router router_;
-
-  // Definitions seen recently; cleared whole when it reaches
-  // kMaxCachedAliases (definitions change rarely).
-  static constexpr size_t kMaxCachedAliases = 512;
-  mutable Mutex alias_mutex_;
-  mutable absl::flat_hash_map<std::string,
-                              std::shared_ptr<const std::vector<AliasRule>>>
-      alias_cache_ ABSL_GUARDED_BY(alias_mutex_);
 };
 
 // Route tables, one per file.

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "app/entities.h"
+#include "app/time_text.h"
 #include "http/render.h"
 
 namespace viewer::http_internal {

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "app/time_text.h"
 #include "http/internal/entity_pages.h"
 #include "http/render.h"
 

@@ -16,13 +16,11 @@
 #include "app/cid_repository.h"
 #include "app/entities.h"
 #include "app/page_views.h"
+#include "app/search.h"
 #include "engine/store.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer::http_internal {
-
-// Search looks at most at this many CIDs.
-inline constexpr int64_t kSearchMaxCids = 100000;
 
 struct HomeData {
   bool memory_mode = false;
@@ -46,18 +44,6 @@ nlohmann::json HistoryJson(const PageViewPage& views);
 std::string HistoryHtml(const PageViewPage& views, absl::string_view start,
                         absl::string_view end);
 
-struct SearchHit {
-  EntityKind kind = EntityKind::kServer;
-  std::string name;
-  bool in_name = false;
-  bool in_definition = false;
-  std::string definition;  // set when in_definition (never for secrets)
-};
-struct SearchResults {
-  std::string query;
-  std::vector<SearchHit> entities;  // by kind, then name
-  std::vector<std::string> cid_paths;
-};
 nlohmann::json SearchJson(const SearchResults& results);
 std::string SearchHtml(const SearchResults& results);
 

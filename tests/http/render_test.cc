@@ -54,11 +54,6 @@ TEST(RenderTest, PageHasStylesheetNavAndBannerOnlyInMemoryMode) {
   EXPECT_THAT(Stylesheet(), HasSubstr("nav.top"));
 }
 
-TEST(RenderTest, FormatTimestamp) {
-  EXPECT_EQ(FormatTimestamp(Timestamp{1'700'000'000'000'001}),
-            "2023-11-14T22:13:20.000001Z");
-}
-
 TEST(MimeTest, ByExtension) {
   EXPECT_EQ(MimeTypeFor("txt", "\xff\xfe"), "text/plain; charset=utf-8");
   EXPECT_EQ(MimeTypeFor("TXT", "x"), "text/plain; charset=utf-8");
