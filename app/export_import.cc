@@ -14,6 +14,7 @@
 #include "app/internal/rows.h"
 #include "app/schemas.h"
 #include "engine/status_macros.h"
+#include "engine/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer {
@@ -23,7 +24,6 @@ using app_internal::Atomically;
 using app_internal::ColumnIndex;
 using app_internal::DocEntity;
 using app_internal::ExportDocument;
-using app_internal::IsValidUtf8Text;
 using app_internal::TextOrNull;
 using json = nlohmann::ordered_json;
 
@@ -70,8 +70,8 @@ absl::StatusOr<json> ExportEntities(Transaction& txn, EntityKind kind,
                           ListEntities(txn, kind));
   json out = json::array();
   for (const Entity& e : entities) {
-    if (!IsValidUtf8Text(e.name)) return NotUtf8(kind, e.name, "name");
-    if (e.definition && !IsValidUtf8Text(*e.definition)) {
+    if (!IsValidUtf8(e.name)) return NotUtf8(kind, e.name, "name");
+    if (e.definition && !IsValidUtf8(*e.definition)) {
       return NotUtf8(kind, e.name, "definition");
     }
     json item = {{"name", e.name}};

@@ -21,7 +21,6 @@
 #include "absl/strings/str_replace.h"
 #include "app/entities.h"
 #include "app/interactions.h"
-#include "app/alias_rules.h"
 #include "http/internal/app.h"
 #include "http/internal/entity_pages.h"
 #include "http/internal/json_body.h"
@@ -33,25 +32,15 @@ namespace {
 
 constexpr int64_t kHistoryLimit = 50;
 
-// Checks what the HTTP layer adds to app/'s own validation: the form's
-// reserved name, UTF-8, and the syntax of alias definitions.
+// The checks every writer of an entity makes (app/entities.h), and the one
+// name this layer reserves: /<kind>/new is the address of the form.
 absl::Status CheckInput(EntityKind kind, const EntityInput& input) {
   if (absl::Status s = ValidateEntityName(input.name); !s.ok()) return s;
   if (input.name == "new") {
     return absl::InvalidArgumentError(
         "the name 'new' is reserved (it is the address of the form)");
   }
-  if (input.definition && !IsValidUtf8(*input.definition)) {
-    return absl::InvalidArgumentError("the definition is not valid UTF-8");
-  }
-  if (kind == EntityKind::kAlias && input.definition) {
-    absl::Status parsed = ParseAliasDefinition(*input.definition).status();
-    if (!parsed.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("alias definition: ", parsed.message()));
-    }
-  }
-  return absl::OkStatus();
+  return ValidateEntityDefinition(kind, input.definition);
 }
 
 // Parses a JSON create or update. For an update, absent fields keep the

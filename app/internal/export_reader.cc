@@ -13,6 +13,7 @@
 #include "app/entities.h"
 #include "app/export_import.h"
 #include "app/interactions.h"
+#include "engine/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer::app_internal {
@@ -30,7 +31,7 @@ constexpr size_t kMaxQuotedChars = 40;
 // every non-ASCII byte too, so that the message can go into JSON.
 std::string OneLine(absl::string_view text) {
   const std::string cut = TruncateUtf8(text, kMaxProblemChars);
-  const bool escape_high = !IsValidUtf8Text(cut);
+  const bool escape_high = !IsValidUtf8(cut);
   std::string out;
   for (char c : cut) {
     const unsigned char u = static_cast<unsigned char>(c);
@@ -209,6 +210,11 @@ void ReadEntities(const json& root, EntityKind kind, Problems& p,
     } else {
       OptionalString(e, path, "definition", p, &d.definition);
     }
+    // The same check as the forms' (an alias definition must parse).
+    if (absl::Status s = ValidateEntityDefinition(kind, d.definition);
+        !s.ok()) {
+      p.Add(Path(path, "definition"), s.message());
+    }
     if (const json* enabled = Member(e, "enabled")) {
       if (enabled->is_boolean()) {
         d.enabled = enabled->get<bool>();
@@ -364,40 +370,6 @@ absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text) {
     p.Add("document", absl::StrCat("cannot be read: ", e.what()));
     return p.ToStatus();
   }
-}
-
-bool IsValidUtf8Text(absl::string_view text) {
-  size_t i = 0;
-  const size_t n = text.size();
-  while (i < n) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int extra;
-    uint32_t min, cp;
-    if ((c & 0xe0) == 0xc0) {
-      extra = 1, min = 0x80, cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      extra = 2, min = 0x800, cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      extra = 3, min = 0x10000, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (n - i <= static_cast<size_t>(extra)) return false;
-    for (int k = 1; k <= extra; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
 }
 
 }  // namespace viewer::app_internal
