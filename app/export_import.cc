@@ -327,6 +327,13 @@ absl::StatusOr<std::string> BuildExport(Transaction& txn,
   }
 }
 
+absl::StatusOr<ExportRecord> StoreExport(Transaction& txn,
+                                         const CidRepository& cids,
+                                         absl::string_view document) {
+  VIEWER_ASSIGN_OR_RETURN(std::string cid, cids.Create(txn, document));
+  return RecordExport(txn, cid);
+}
+
 absl::StatusOr<ImportResult> ApplyImport(Transaction& txn,
                                          absl::string_view document) {
   VIEWER_ASSIGN_OR_RETURN(ExportDocument doc,

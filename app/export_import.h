@@ -44,6 +44,7 @@
 #include "absl/strings/string_view.h"
 #include "app/cid_repository.h"
 #include "app/entities.h"
+#include "app/exports.h"
 #include "engine/store.h"
 
 namespace viewer {
@@ -78,6 +79,14 @@ struct ExportOptions {
 absl::StatusOr<std::string> BuildExport(Transaction& txn,
                                         const CidRepository& cids,
                                         const ExportOptions& options);
+
+// Keeps an export: stores `document` as a CID through `cids` and records
+// that CID in the export table (app/exports.h); returns the row. The
+// store's errors (kResourceExhausted when a full memory store cannot keep
+// it); `document` is not checked.
+absl::StatusOr<ExportRecord> StoreExport(Transaction& txn,
+                                         const CidRepository& cids,
+                                         absl::string_view document);
 
 struct ImportCounts {
   int64_t created = 0;

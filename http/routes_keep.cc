@@ -112,9 +112,7 @@ void MakeExport(const App& app, Ctx& ctx) {
   }
   ExportRecord record;
   absl::Status stored = app.Write([&](Transaction& txn) -> absl::Status {
-    absl::StatusOr<std::string> cid = app.cids().Create(txn, document);
-    if (!cid.ok()) return cid.status();
-    absl::StatusOr<ExportRecord> row = RecordExport(txn, *cid);
+    absl::StatusOr<ExportRecord> row = StoreExport(txn, app.cids(), document);
     if (row.ok()) record = *std::move(row);
     return row.status();
   });
