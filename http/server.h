@@ -15,9 +15,10 @@
 // Or, in main(): Bind, then Run() in the calling thread, with Stop()
 // called from a signal-watching thread.
 //
-// The routes are listed at the top of http/routes_entities.cc,
-// routes_cids.cc, routes_misc.cc, routes_keep.cc and invoke.cc (the fallback
-// chain: alias, server, CID, 404). Every failure a client can cause is a 4xx,
+// The routes are listed at the top of each http/routes_<name>.cc (home,
+// history, search, entities, cids, export, dump) and routes_fallback.cc
+// (the fallback chain: alias, server, CID, 404). Every failure a client
+// can cause is a 4xx,
 // and a request that fails changes nothing stored (each request writes in one
 // transaction, committed only on success).
 //

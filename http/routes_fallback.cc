@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "app/alias_rules.h"
 #include "app/server_runs.h"
-#include "http/internal/app.h"
+#include "http/internal/site.h"
 #include "http/mime.h"
 #include "http/render.h"
 
@@ -41,8 +41,8 @@ ServerRequest ServerRequestOf(const httplib::Request& req) {
 
 // A read-only demo runs a server without storing anything: the output is
 // the answer itself (200), not a redirect to a new CID.
-void PreviewServerAnswer(const App& app, const std::string& name, Ctx& ctx) {
-  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+void PreviewServerAnswer(const Site& site, const std::string& name, Ctx& ctx) {
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HTTP_ASSIGN_OR_FAIL(ctx, ServerRun run,
                       PreviewServer(*txn, name, ServerRequestOf(ctx.req)));
   if (!run.output.ok()) return ctx.Error(422, run.output.status().message());
@@ -61,14 +61,14 @@ std::optional<std::string> ServerNameOf(absl::string_view path) {
 
 }  // namespace
 
-bool TryAlias(const App& app, Ctx& ctx) {
-  absl::StatusOr<std::unique_ptr<Transaction>> txn = app.Read();
+bool TryAlias(const Site& site, Ctx& ctx) {
+  absl::StatusOr<std::unique_ptr<Transaction>> txn = site.Read();
   if (!txn.ok()) {
     ctx.Fail(txn.status());
     return true;
   }
   absl::StatusOr<std::optional<std::string>> target =
-      app.aliases().Resolve(**txn, ctx.req.path);
+      site.aliases().Resolve(**txn, ctx.req.path);
   if (!target.ok()) {
     ctx.Fail(target.status());
     return true;
@@ -79,12 +79,12 @@ bool TryAlias(const App& app, Ctx& ctx) {
   return true;
 }
 
-bool TryServer(const App& app, Ctx& ctx) {
+bool TryServer(const Site& site, Ctx& ctx) {
   const std::optional<std::string> name = ServerNameOf(ctx.req.path);
   if (!name) return false;
   {
     // Most paths that get here are CIDs: look without taking the write slot.
-    absl::StatusOr<std::unique_ptr<Transaction>> txn = app.Read();
+    absl::StatusOr<std::unique_ptr<Transaction>> txn = site.Read();
     if (!txn.ok()) {
       ctx.Fail(txn.status());
       return true;
@@ -94,8 +94,8 @@ bool TryServer(const App& app, Ctx& ctx) {
   }
   // A read-only demo lets only GET and HEAD get this far; running a server
   // there stores nothing, so HEAD is answered as GET is.
-  if (app.options().read_only) {
-    PreviewServerAnswer(app, *name, ctx);
+  if (site.options().read_only) {
+    PreviewServerAnswer(site, *name, ctx);
     return true;
   }
   const std::string& method = ctx.req.method;
@@ -108,9 +108,9 @@ bool TryServer(const App& app, Ctx& ctx) {
   }
   const ServerRequest request = ServerRequestOf(ctx.req);
   std::optional<ServerRun> run;
-  absl::Status status = app.Write([&](Transaction& txn) -> absl::Status {
+  absl::Status status = site.Write([&](Transaction& txn) -> absl::Status {
     absl::StatusOr<ServerRun> done =
-        RunServer(txn, app.cids(), *name, request, app.clock().Now());
+        RunServer(txn, site.cids(), *name, request, site.clock().Now());
     if (!done.ok()) return done.status();
     run = *std::move(done);
     return run->output.status();  // a template that failed stores nothing

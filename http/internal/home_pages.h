@@ -1,11 +1,12 @@
-// HTML and JSON for the home page, history, search and status.
+// HTML and JSON for the home page and the status page, and the memory
+// usage bar both show near the limit.
 //
 //   ctx.Json(200, StatusJson(data));
 //   ctx.Page("Status", StatusHtml(data), "status");
 //
 // Thread safety: pure functions (StatusData's folder is only read).
-#ifndef VIEWER_HTTP_INTERNAL_MISC_PAGES_H_
-#define VIEWER_HTTP_INTERNAL_MISC_PAGES_H_
+#ifndef VIEWER_HTTP_INTERNAL_HOME_PAGES_H_
+#define VIEWER_HTTP_INTERNAL_HOME_PAGES_H_
 
 #include <cstdint>
 #include <string>
@@ -14,10 +15,8 @@
 
 #include "app/cid_directory.h"
 #include "app/cid_repository.h"
-#include "app/entities.h"
-#include "app/page_views.h"
-#include "app/search.h"
 #include "engine/store.h"
+#include "engine/value.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer::http_internal {
@@ -37,15 +36,6 @@ struct HomeData {
 };
 nlohmann::json HomeJson(const HomeData& data);
 std::string HomeHtml(const HomeData& data);
-
-nlohmann::json HistoryJson(const PageViewPage& views);
-// `start` and `end` as the user typed them, kept in the filter form and
-// the pager's links.
-std::string HistoryHtml(const PageViewPage& views, absl::string_view start,
-                        absl::string_view end);
-
-nlohmann::json SearchJson(const SearchResults& results);
-std::string SearchHtml(const SearchResults& results);
 
 // The memory usage bar shows above this share of the limit.
 inline constexpr double kUsageBarThreshold = 0.8;
@@ -68,4 +58,4 @@ std::string StatusHtml(const StatusData& data);
 
 }  // namespace viewer::http_internal
 
-#endif  // VIEWER_HTTP_INTERNAL_MISC_PAGES_H_
+#endif  // VIEWER_HTTP_INTERNAL_HOME_PAGES_H_

@@ -1,4 +1,4 @@
-#include "http/internal/keep_pages.h"
+#include "http/internal/export_pages.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"

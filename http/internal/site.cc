@@ -1,4 +1,4 @@
-#include "http/internal/app.h"
+#include "http/internal/site.h"
 
 #include <algorithm>
 #include <iostream>
@@ -24,22 +24,25 @@ int64_t ByteLimitOf(Store& store, bool memory_mode) {
 
 }  // namespace
 
-App::App(ViewerOptions options)
+Site::Site(ViewerOptions options)
     : options_(std::move(options)),
       cids_(options_.cids),
       started_at_(options_.clock->Now()),
       byte_limit_(ByteLimitOf(*options_.store, options_.memory_mode)) {
-  AddMiscRoutes(*this, router_);
+  AddHomeRoutes(*this, router_);
+  AddHistoryRoutes(*this, router_);
+  AddSearchRoutes(*this, router_);
   AddEntityRoutes(*this, router_);
   AddCidRoutes(*this, router_);
-  AddKeepRoutes(*this, router_);
+  AddExportRoutes(*this, router_);
+  AddDumpRoutes(*this, router_);
 }
 
-absl::StatusOr<std::unique_ptr<Transaction>> App::Read() const {
+absl::StatusOr<std::unique_ptr<Transaction>> Site::Read() const {
   return options_.store->Begin(TransactionMode::kReadOnly);
 }
 
-absl::Status App::Write(
+absl::Status Site::Write(
     const std::function<absl::Status(Transaction&)>& body) const {
   if (options_.read_only) {
     return absl::FailedPreconditionError(
@@ -54,7 +57,7 @@ absl::Status App::Write(
   return MemoryFull(status);
 }
 
-absl::Status App::MemoryFull(const absl::Status& status) const {
+absl::Status Site::MemoryFull(const absl::Status& status) const {
   if (status.code() != absl::StatusCode::kResourceExhausted ||
       byte_limit_ <= 0) {
     return status;
@@ -73,7 +76,7 @@ absl::Status App::MemoryFull(const absl::Status& status) const {
       status.message(), ")"));
 }
 
-void App::Log(absl::string_view line) const {
+void Site::Log(absl::string_view line) const {
   if (options_.log) {
     options_.log(line);
     return;
@@ -82,7 +85,7 @@ void App::Log(absl::string_view line) const {
   std::cout << line << std::endl;
 }
 
-void App::LogFolderProblems() const {
+void Site::LogFolderProblems() const {
   if (options_.cids == nullptr) return;
   for (const CidDirectory::Problem& p : options_.cids->DrainProblems()) {
     Log(absl::StrCat("warning: cids folder: ", absl::CHexEscape(p.name),
@@ -90,7 +93,7 @@ void App::LogFolderProblems() const {
   }
 }
 
-void App::Handle(Ctx& ctx) {
+void Site::Handle(Ctx& ctx) {
   const std::string& method = ctx.req.method;
   Router::Match match = router_.Find(method, ctx.req.path);
   switch (match.kind) {
@@ -122,7 +125,7 @@ void App::Handle(Ctx& ctx) {
   }
 }
 
-void App::Fallback(Ctx& ctx) {
+void Site::Fallback(Ctx& ctx) {
   if (TryAlias(*this, ctx) || TryServer(*this, ctx) || TryCid(*this, ctx)) {
     return;
   }
@@ -136,7 +139,7 @@ void App::Fallback(Ctx& ctx) {
                               "that name"));
 }
 
-void App::RecordPageView(const Ctx& ctx) const {
+void Site::RecordPageView(const Ctx& ctx) const {
   PageViewInput view;
   view.path = ctx.req.path;
   view.method = ctx.req.method;

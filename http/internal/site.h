@@ -1,21 +1,21 @@
-// App: the application behind ViewerServer: the routes, the fallback chain
+// Site: the application behind ViewerServer: the routes, the fallback chain
 // (alias, server, CID, 404) and the helpers handlers share. Independent of
 // sockets: ViewerServer turns each httplib request into a Ctx and calls
 // Handle.
 //
-//   App app(options);
+//   Site site(options);
 //   Ctx ctx(request, response, PageChrome{.memory_mode = true});
-//   app.Handle(ctx);
+//   site.Handle(ctx);
 //
 // Handlers are thin: parse the request, call app/ in one transaction,
 // render. A handler that fails returns before Commit, so the transaction
 // rolls back and nothing it wrote remains.
 //
 // Thread safety: after construction, Handle may be called from many
-// threads at once; App keeps no per-request state (its AliasResolver
+// threads at once; Site keeps no per-request state (its AliasResolver
 // caches parsed alias rules under its own lock).
-#ifndef VIEWER_HTTP_INTERNAL_APP_H_
-#define VIEWER_HTTP_INTERNAL_APP_H_
+#ifndef VIEWER_HTTP_INTERNAL_SITE_H_
+#define VIEWER_HTTP_INTERNAL_SITE_H_
 
 #include <cstdint>
 #include <functional>
@@ -33,11 +33,11 @@
 
 namespace viewer::http_internal {
 
-class App {
+class Site {
  public:
-  explicit App(ViewerOptions options);
-  App(const App&) = delete;
-  App& operator=(const App&) = delete;
+  explicit Site(ViewerOptions options);
+  Site(const Site&) = delete;
+  Site& operator=(const Site&) = delete;
 
   // Answers one request: a fixed route, 405 for a fixed path with another
   // method, else the fallback chain. Records a page view afterwards when
@@ -87,17 +87,21 @@ class App {
   Router router_;
 };
 
-// Route tables, one per file.
-void AddEntityRoutes(App& app, Router& router);
-void AddCidRoutes(App& app, Router& router);
-void AddMiscRoutes(App& app, Router& router);
-void AddKeepRoutes(App& app, Router& router);
+// Route tables, one per file: http/routes_<name>.cc.
+void AddHomeRoutes(Site& site, Router& router);
+void AddHistoryRoutes(Site& site, Router& router);
+void AddSearchRoutes(Site& site, Router& router);
+void AddEntityRoutes(Site& site, Router& router);
+void AddCidRoutes(Site& site, Router& router);
+void AddExportRoutes(Site& site, Router& router);
+void AddDumpRoutes(Site& site, Router& router);
 
-// Fallback steps; each answers and returns true when it applies.
-bool TryAlias(const App& app, Ctx& ctx);
-bool TryServer(const App& app, Ctx& ctx);
-bool TryCid(const App& app, Ctx& ctx);
+// Fallback steps (http/routes_fallback.cc; TryCid in routes_cids.cc); each
+// answers and returns true when it applies.
+bool TryAlias(const Site& site, Ctx& ctx);
+bool TryServer(const Site& site, Ctx& ctx);
+bool TryCid(const Site& site, Ctx& ctx);
 
 }  // namespace viewer::http_internal
 
-#endif  // VIEWER_HTTP_INTERNAL_APP_H_
+#endif  // VIEWER_HTTP_INTERNAL_SITE_H_
