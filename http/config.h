@@ -34,12 +34,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "app/store_handle.h"
 
 namespace viewer {
 
 inline constexpr char kDefaultDatabaseUrl[] = "sqlite:///secureapp.db";
-
-enum class StoreMode { kDisk, kMemory };
 
 struct Config {
   // Which store backs this run.
@@ -76,6 +75,8 @@ struct Config {
   // A demo session (--read-only, which implies memory mode): every method
   // but GET and HEAD gets 405, and no page views are recorded.
   bool read_only = false;
+
+  bool in_memory() const { return mode == StoreMode::kMemory; }
 };
 
 struct CommandLine {

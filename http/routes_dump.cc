@@ -28,7 +28,7 @@ void Dump(const Site& site, Ctx& ctx) {
         "named at start with --dump-db-on-exit; a request cannot choose "
         "where viewer writes"));
   }
-  if (!site.options().memory_mode) {
+  if (site.store_mode() != StoreMode::kMemory) {
     return ctx.Fail(absl::FailedPreconditionError(
         absl::StrCat("the database is already a file on disk (",
                      site.store().Describe(), "); there is nothing to dump")));

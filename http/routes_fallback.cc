@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "app/alias_rules.h"
 #include "app/server_runs.h"
+#include "engine/status_macros.h"
 #include "http/internal/site.h"
 #include "http/mime.h"
 #include "http/render.h"
@@ -59,6 +60,41 @@ std::optional<std::string> ServerNameOf(absl::string_view path) {
   return std::string(segments[0]);
 }
 
+// True when `name` is an enabled server. Most paths that get here are
+// CIDs, so this looks in a snapshot, without taking the write slot; a
+// lookup that fails counts as "no" (the CID step comes next).
+absl::StatusOr<bool> IsServerName(const Site& site, const std::string& name) {
+  VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn, site.Read());
+  absl::StatusOr<bool> runnable = IsRunnableServer(*txn, name);
+  return runnable.ok() && *runnable;
+}
+
+// Runs the server `name` for a GET or POST (RunServer, one transaction)
+// and redirects to its output.
+void RunServerAnswer(const Site& site, const std::string& name, Ctx& ctx) {
+  const std::string& method = ctx.req.method;
+  if (method != "GET" && method != "POST") {
+    ctx.res.set_header("Allow", "GET, POST");
+    return ctx.Error(
+        405, absl::StrCat(method, " does not run a server; use GET or POST"));
+  }
+  const ServerRequest request = ServerRequestOf(ctx.req);
+  std::optional<ServerRun> run;
+  absl::Status status = site.Write([&](Transaction& txn) -> absl::Status {
+    VIEWER_ASSIGN_OR_RETURN(
+        run, RunServer(txn, site.cids(), name, request, site.clock().Now()));
+    return run->output.status();  // a template that failed stores nothing
+  });
+  if (run && !run->output.ok()) {
+    // An unknown placeholder is the definition's problem, not the
+    // request's syntax: 422, and nothing was stored.
+    return ctx.Error(422, run->output.status().message());
+  }
+  HTTP_RETURN_IF_ERROR(ctx, status);
+  ctx.Redirect(method == "POST" ? 303 : 302,
+               absl::StrCat("/", run->result_cid));
+}
+
 }  // namespace
 
 bool TryAlias(const Site& site, Ctx& ctx) {
@@ -82,48 +118,18 @@ bool TryAlias(const Site& site, Ctx& ctx) {
 bool TryServer(const Site& site, Ctx& ctx) {
   const std::optional<std::string> name = ServerNameOf(ctx.req.path);
   if (!name) return false;
-  {
-    // Most paths that get here are CIDs: look without taking the write slot.
-    absl::StatusOr<std::unique_ptr<Transaction>> txn = site.Read();
-    if (!txn.ok()) {
-      ctx.Fail(txn.status());
-      return true;
-    }
-    absl::StatusOr<bool> runnable = IsRunnableServer(**txn, *name);
-    if (!runnable.ok() || !*runnable) return false;
+  absl::StatusOr<bool> is_server = IsServerName(site, *name);
+  if (!is_server.ok()) {
+    ctx.Fail(is_server.status());
+    return true;
   }
+  if (!*is_server) return false;
   // A read-only demo lets only GET and HEAD get this far; running a server
   // there stores nothing, so HEAD is answered as GET is.
   if (site.options().read_only) {
     PreviewServerAnswer(site, *name, ctx);
-    return true;
-  }
-  const std::string& method = ctx.req.method;
-  if (method != "GET" && method != "POST") {
-    ctx.res.set_header("Allow", "GET, POST");
-    ctx.Error(405, absl::StrCat(method,
-                                " does not run a server; use GET or "
-                                "POST"));
-    return true;
-  }
-  const ServerRequest request = ServerRequestOf(ctx.req);
-  std::optional<ServerRun> run;
-  absl::Status status = site.Write([&](Transaction& txn) -> absl::Status {
-    absl::StatusOr<ServerRun> done =
-        RunServer(txn, site.cids(), *name, request, site.clock().Now());
-    if (!done.ok()) return done.status();
-    run = *std::move(done);
-    return run->output.status();  // a template that failed stores nothing
-  });
-  if (run && !run->output.ok()) {
-    // An unknown placeholder is the definition's problem, not the
-    // request's syntax: 422, and nothing was stored.
-    ctx.Error(422, run->output.status().message());
-  } else if (!status.ok()) {
-    ctx.Fail(status);
   } else {
-    ctx.Redirect(method == "POST" ? 303 : 302,
-                 absl::StrCat("/", run->result_cid));
+    RunServerAnswer(site, *name, ctx);
   }
   return true;
 }

@@ -30,7 +30,7 @@ void Stylesheet(Ctx& ctx) {
 void Home(const Site& site, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HomeData data;
-  data.memory_mode = site.options().memory_mode;
+  data.mode = site.store_mode();
   data.database = site.store().Describe();
   for (EntityKind kind : kAllEntityKinds) {
     HTTP_ASSIGN_OR_FAIL(ctx, int64_t n, CountEntities(*txn, kind));
@@ -54,7 +54,7 @@ void Home(const Site& site, Ctx& ctx) {
 
 void Status(const Site& site, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, StoreStats stats, site.store().Stats());
-  StatusData data{.memory_mode = site.options().memory_mode,
+  StatusData data{.mode = site.store_mode(),
                   .read_only = site.options().read_only,
                   .database = site.store().Describe(),
                   .version = std::string(ViewerVersion()),

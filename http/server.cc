@@ -357,10 +357,11 @@ class ViewerServer::Impl {
   }
 
   Site site_;
-  const PageChrome chrome_{.memory_mode = site_.options().memory_mode,
-                           .read_only = site_.options().read_only,
-                           .dumped = site_.options().memory_mode &&
-                                     !site_.options().dump_path.empty()};
+  const PageChrome chrome_{
+      .memory_mode = site_.store_mode() == StoreMode::kMemory,
+      .read_only = site_.options().read_only,
+      .dumped = site_.store_mode() == StoreMode::kMemory &&
+                !site_.options().dump_path.empty()};
   httplib::Server server_;
   std::thread thread_;
   std::atomic<bool> listen_returned_{false};

@@ -40,7 +40,7 @@ nlohmann::json HomeJson(const HomeData& d) {
                       {"created_at", FormatTimestamp(r.created_at)}});
   }
   return {
-      {"mode", d.memory_mode ? "memory" : "disk"},
+      {"mode", std::string(StoreModeName(d.mode))},
       {"database", d.database},
       {"counts", counts},
       {"cids", {{"stored", d.stored_cids}, {"folder", d.folder_cids}}},
@@ -52,7 +52,7 @@ nlohmann::json HomeJson(const HomeData& d) {
 std::string HomeHtml(const HomeData& d) {
   std::string out = absl::StrCat(
       "<h1>viewer</h1>\n<p>",
-      d.memory_mode
+      d.mode == StoreMode::kMemory
           ? "Running on the <strong>in-memory database</strong>: nothing is "
             "written to disk."
           : absl::StrCat("Running on <code>", HtmlEscape(d.database),
@@ -114,7 +114,7 @@ nlohmann::json StatusJson(const StatusData& d) {
         {"bad_files", bad}};
   }
   return {{"version", d.version},
-          {"mode", d.memory_mode ? "memory" : "disk"},
+          {"mode", std::string(StoreModeName(d.mode))},
           {"read_only", d.read_only},
           {"database", d.database},
           {"started_at", FormatTimestamp(d.started_at)},
@@ -131,7 +131,8 @@ std::string StatusHtml(const StatusData& d) {
   std::string out = absl::StrCat(
       "<h1>Status</h1>\n<dl class=\"counts\">\n<dt>Version</dt><dd>",
       HtmlEscape(d.version), "</dd>\n<dt>Mode</dt><dd>",
-      d.memory_mode ? "memory (nothing is written to disk)" : "disk",
+      d.mode == StoreMode::kMemory ? "memory (nothing is written to disk)"
+                                   : "disk",
       "</dd>\n<dt>Database</dt><dd><code>", HtmlEscape(d.database),
       "</code></dd>\n<dt>Started</dt><dd>", FormatTimestamp(d.started_at),
       "</dd>\n<dt>Uptime</dt><dd>", j["uptime_seconds"].get<double>(),

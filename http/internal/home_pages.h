@@ -15,6 +15,7 @@
 
 #include "app/cid_directory.h"
 #include "app/cid_repository.h"
+#include "app/store_handle.h"
 #include "engine/store.h"
 #include "engine/value.h"
 #include "nlohmann/json.hpp"
@@ -22,7 +23,7 @@
 namespace viewer::http_internal {
 
 struct HomeData {
-  bool memory_mode = false;
+  StoreMode mode = StoreMode::kDisk;
   std::string database;
   std::vector<std::pair<std::string, int64_t>> counts;  // "servers", n
   int64_t stored_cids = 0;
@@ -44,7 +45,7 @@ inline constexpr double kUsageBarThreshold = 0.8;
 std::string UsageBarHtml(int64_t used, int64_t limit);
 
 struct StatusData {
-  bool memory_mode = false;
+  StoreMode mode = StoreMode::kDisk;
   bool read_only = false;
   std::string database;
   std::string version;

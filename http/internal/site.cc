@@ -15,10 +15,10 @@ namespace {
 
 Mutex stdout_mutex;
 
-int64_t ByteLimitOf(Store& store, bool memory_mode) {
+int64_t ByteLimitOf(const StoreHandle& handle) {
   // Only a memory store has a limit; a disk store's Stats counts rows.
-  if (!memory_mode) return 0;
-  absl::StatusOr<StoreStats> stats = store.Stats();
+  if (!handle.in_memory()) return 0;
+  absl::StatusOr<StoreStats> stats = handle.store->Stats();
   return stats.ok() ? stats->byte_limit : 0;
 }
 
@@ -28,7 +28,7 @@ Site::Site(ViewerOptions options)
     : options_(std::move(options)),
       cids_(options_.cids),
       started_at_(options_.clock->Now()),
-      byte_limit_(ByteLimitOf(*options_.store, options_.memory_mode)) {
+      byte_limit_(ByteLimitOf(options_.store)) {
   AddHomeRoutes(*this, router_);
   AddHistoryRoutes(*this, router_);
   AddSearchRoutes(*this, router_);
@@ -39,7 +39,7 @@ Site::Site(ViewerOptions options)
 }
 
 absl::StatusOr<std::unique_ptr<Transaction>> Site::Read() const {
-  return options_.store->Begin(TransactionMode::kReadOnly);
+  return store().Begin(TransactionMode::kReadOnly);
 }
 
 absl::Status Site::Write(
@@ -50,7 +50,7 @@ absl::Status Site::Write(
   }
   absl::Status status = [&]() -> absl::Status {
     VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn,
-                            options_.store->Begin(TransactionMode::kReadWrite));
+                            store().Begin(TransactionMode::kReadWrite));
     VIEWER_RETURN_IF_ERROR(body(*txn));
     return txn->Commit();
   }();
@@ -62,7 +62,7 @@ absl::Status Site::MemoryFull(const absl::Status& status) const {
       byte_limit_ <= 0) {
     return status;
   }
-  absl::StatusOr<StoreStats> stats = options_.store->Stats();
+  absl::StatusOr<StoreStats> stats = store().Stats();
   const int64_t used = stats.ok() ? stats->bytes_used : byte_limit_;
   // The refused change is rolled back: say how much room there was, so a
   // large import into a store far from full does not read as "full".

@@ -45,7 +45,9 @@ class Site {
   void Handle(Ctx& ctx);
 
   const ViewerOptions& options() const { return options_; }
-  Store& store() const { return *options_.store; }
+  Store& store() const { return *options_.store.store; }
+  // Which store this is: memory or disk.
+  StoreMode store_mode() const { return options_.store.mode; }
   Clock& clock() const { return *options_.clock; }
   const CidRepository& cids() const { return cids_; }
   const AliasResolver& aliases() const { return aliases_; }

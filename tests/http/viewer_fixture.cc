@@ -24,10 +24,12 @@ ViewerFixture::ViewerFixture(BackendKind kind, FixtureOptions options)
     if (dir.ok()) cids_ = *std::move(dir);
   }
   server_ = std::make_unique<ViewerServer>(
-      ViewerOptions{.store = &harness_.store(),
+      ViewerOptions{.store = {.store = &harness_.store(),
+                              .mode = kind == BackendKind::kMemory
+                                          ? StoreMode::kMemory
+                                          : StoreMode::kDisk},
                     .clock = &harness_.clock(),
                     .cids = cids_.get(),
-                    .memory_mode = kind == BackendKind::kMemory,
                     .max_body_bytes = options.max_body_bytes,
                     .threads = 4,
                     .log = [](absl::string_view) {},

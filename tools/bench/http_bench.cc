@@ -85,8 +85,9 @@ class Rig {
       store_ = std::move(*s);
     }
     server_ = std::make_unique<ViewerServer>(
-        ViewerOptions{.store = store_.get(),
-                      .memory_mode = kind == kMemory,
+        ViewerOptions{.store = {.store = store_.get(),
+                                .mode = kind == kMemory ? StoreMode::kMemory
+                                                        : StoreMode::kDisk},
                       .log = [](absl::string_view) {}});
     Check(server_->Bind("127.0.0.1", 0).ok(), "bind");
     Check(server_->Start().ok(), "start");
