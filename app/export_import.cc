@@ -30,11 +30,6 @@ using json = nlohmann::ordered_json;
 // Rows of the cid table read per query (each may hold megabytes).
 constexpr int64_t kCidRowsPerPage = 32;
 
-bool IsBase64UrlChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
 json TextJson(const Value& v) {
   return v.kind() == ValueKind::kText ? json(v.text()) : json(nullptr);
 }

@@ -101,7 +101,8 @@ nlohmann::json ViewerFixture::RowsPerTable() {
       rows[t["name"].get<std::string>()] = t["rows"];
     }
   }
-  EXPECT_EQ(rows.size(), 9u) << "tables in /status.json: " << status.dump();
+  EXPECT_EQ(rows.size(), kAppTableCount)
+      << "tables in /status.json: " << status.dump();
   return rows;
 }
 
