@@ -1,6 +1,6 @@
 // CidRepository: content by CID, from the active store's `cid` table, the
 // read-only cids/ folder, or the CID itself (the plan's db_access cids
-// module; DESIGN.md section 6).
+// module; docs/design.md, "CIDs").
 //
 //   std::unique_ptr<CidDirectory> folder = ...;  // may be absent
 //   CidRepository cids(folder.get());

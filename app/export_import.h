@@ -1,6 +1,6 @@
 // Export and import: one JSON document holding chosen kinds of entities,
-// optionally the history, and the CIDs they reference (issue 6, "Export and
-// import").
+// optionally the history, and the CIDs they reference
+// (docs/in_memory_database.md, "Export and import").
 //
 //   CidRepository cids(folder);
 //   VIEWER_ASSIGN_OR_RETURN(std::string document,

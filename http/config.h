@@ -8,7 +8,7 @@
 //   if (cl->action == CommandLine::kHelp) { std::cout << cl->text; return 0; }
 //   Use(cl->config);
 //
-// Rules (issue 5, DESIGN.md section 7 question 9):
+// Rules (docs/in_memory_database.md, "Command line"):
 //   - DATABASE_URL picks the disk file: "sqlite:///relative.db" (relative to
 //     the working directory) or "sqlite:////absolute.db"; unset or empty
 //     means "sqlite:///secureapp.db".

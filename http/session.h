@@ -1,7 +1,8 @@
-// The store of one viewer run and how a memory session is kept (issue 6):
-// opening it (disk, empty memory, or memory loaded from a file), seeding
-// it, and dumping it to the one file named at start. Part of the `viewer`
-// executable, like launch.cc: these are the places that pick a backend.
+// The store of one viewer run and how a memory session is kept
+// (docs/in_memory_database.md, "Keeping work"): opening it (disk, empty memory,
+// or memory loaded from a file), seeding it, and dumping it to the one file
+// named at start. Part of the `viewer` executable, like launch.cc: these are
+// the places that pick a backend.
 //
 //   VIEWER_ASSIGN_OR_RETURN(SessionStore opened, OpenSessionStore(config));
 //   if (!config.seed.empty()) VIEWER_RETURN_IF_ERROR(SeedSession(...));

@@ -1,7 +1,7 @@
 # Shared by run.sh and test.sh: install missing Debian packages, configure
 # and build. Sourced, not run.
 
-# The Debian packages viewer builds with (DESIGN.md "design card").
+# The Debian packages viewer builds with.
 VIEWER_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libabsl-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev

@@ -1,4 +1,5 @@
-// HTTP benchmarks of the whole viewer application (issue 5, "Targets"):
+// HTTP benchmarks of the whole viewer application (docs/benchmarks.md,
+// "HTTP"):
 //
 //   BM_GetServerJson/<store>             GET /servers/<name>.json over one
 //                                        keep-alive connection
