@@ -349,10 +349,9 @@ class ViewerServer::Impl {
     }
     site_.Handle(ctx);
     if (site_.options().log_requests) {
-      site_.Log(absl::StrCat(req.method, " ", absl::CHexEscape(req.path), " ",
-                            res.status, " ",
-                            absl::ToDoubleMilliseconds(absl::Now() - start),
-                            "ms"));
+      site_.Log(absl::StrCat(
+          req.method, " ", absl::CHexEscape(req.path), " ", res.status, " ",
+          absl::ToDoubleMilliseconds(absl::Now() - start), "ms"));
     }
   }
 

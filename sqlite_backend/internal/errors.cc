@@ -38,11 +38,12 @@ std::optional<size_t> NamedColumn(absl::string_view message,
 // A constraint failure, which SQLite words as `prefix` then the column:
 // `contract(*table, column)` when it names a column of `table`, else
 // SQLite's own text with `code`.
-absl::Status ConstraintFailed(
-    absl::string_view message, absl::string_view prefix,
-    const TableSchema* table,
-    absl::Status (*contract)(const TableSchema&, size_t),
-    absl::StatusCode code) {
+absl::Status ConstraintFailed(absl::string_view message,
+                              absl::string_view prefix,
+                              const TableSchema* table,
+                              absl::Status (*contract)(const TableSchema&,
+                                                       size_t),
+                              absl::StatusCode code) {
   std::optional<size_t> c =
       table ? NamedColumn(message, prefix, *table) : std::nullopt;
   if (c) return contract(*table, *c);
