@@ -18,5 +18,7 @@ configure_packages=(
   googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
 )
 ensure_packages "${VIEWER_BUILD_PACKAGES[@]}" "${configure_packages[@]}"
-configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -- viewer
+# The same build tree and settings as ./test.sh's, so neither undoes the
+# other's configuration.
+configure_and_build build -DCMAKE_BUILD_TYPE=Release -DVIEWER_WERROR=ON -- viewer
 exec build/http/viewer "$@"

@@ -65,6 +65,8 @@ absl::StatusOr<std::string> DecodeCanonical(absl::string_view payload,
 
 }  // namespace
 
+bool IsBase64UrlChar(char c) { return Base64UrlValue(c) >= 0; }
+
 std::string Sha512Base64Url(absl::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;

@@ -1,4 +1,4 @@
-// CIDs: names for bytes (DESIGN.md section 6).
+// CIDs: names for bytes (docs/design.md, "CIDs").
 //
 // A CID is 8 characters of base64url (no padding) of the content length as
 // 6 bytes big-endian, followed by either the content itself in base64url
@@ -69,6 +69,10 @@ std::string ComputeCid(absl::string_view bytes);
 
 // The base64url (no padding) SHA-512 digest of `bytes`: 86 characters.
 std::string Sha512Base64Url(absl::string_view bytes);
+
+// True for the 64 characters of base64url (A-Z a-z 0-9 - _), the only
+// characters of a CID.
+bool IsBase64UrlChar(char c);
 
 // Parses and validates `text` as a CID. Fails with kInvalidArgument and a
 // message naming the first problem found, in this order:

@@ -1,5 +1,5 @@
-// CidDirectory: read-only access to a folder of files named by the CID of
-// their bytes (the project's cids/, DESIGN.md section 6).
+// CidDirectory: read-only access to a folder of files named by the CID of their
+// bytes (the project's cids/, docs/cids.md and docs/design.md, "CIDs").
 //
 //   VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<viewer::CidDirectory> cids,
 //                           viewer::CidDirectory::Open({.path = "./cids"}));

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/export_import.h"
 #include "app/internal/rows.h"
 #include "engine/status_macros.h"

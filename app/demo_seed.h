@@ -1,7 +1,7 @@
-// The demo seed (`viewer --seed demo`, issue 6 "Demo sessions"): a small,
-// pleasant set of servers, aliases, variables and secrets built on the
-// project's cids/ folder (docs/cids.md), so that a demo shows every feature
-// from its first page.
+// The demo seed (`viewer --seed demo`, docs/in_memory_database.md, "Demo
+// sessions"): a small, pleasant set of servers, aliases, variables and secrets
+// built on the project's cids/ folder (docs/cids.md), so that a demo shows
+// every feature from its first page.
 //
 //   VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn,
 //                           store.Begin(TransactionMode::kReadWrite));

@@ -5,11 +5,13 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "app/alias_rules.h"
 #include "app/cid.h"
 #include "app/interactions.h"
 #include "app/internal/rows.h"
 #include "app/schemas.h"
 #include "engine/status_macros.h"
+#include "engine/utf8.h"
 
 namespace viewer {
 namespace {
@@ -195,6 +197,22 @@ absl::Status ValidateEntityName(absl::string_view name) {
   if (name == "." || name == "..") {
     return absl::InvalidArgumentError(
         absl::StrCat("name must not be \".\" or \"..\", got \"", name, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateEntityDefinition(
+    EntityKind kind, const std::optional<std::string>& definition) {
+  if (!definition) return absl::OkStatus();
+  if (!IsValidUtf8(*definition)) {
+    return absl::InvalidArgumentError("the definition is not valid UTF-8");
+  }
+  if (kind == EntityKind::kAlias) {
+    absl::Status parsed = ParseAliasDefinition(*definition).status();
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("alias definition: ", parsed.message()));
+    }
   }
   return absl::OkStatus();
 }

@@ -107,6 +107,17 @@ struct EntityInput {
 // with the message above.
 absl::Status ValidateEntityName(absl::string_view name);
 
+// OK when `definition` may be written as the definition of a `kind`: it is
+// valid UTF-8 (engine/utf8.h) and, for an alias, ParseAliasDefinition
+// accepts it (app/alias_rules.h). kInvalidArgument "the definition is not
+// valid UTF-8" or "alias definition: line 2: ...". nullopt (no definition)
+// is OK here; whether a kind needs one is CreateEntity's check.
+// The repository functions below store any definition; every front door
+// (the web forms and JSON API, the import) calls this first, so all of
+// them refuse the same definitions with the same message.
+absl::Status ValidateEntityDefinition(
+    EntityKind kind, const std::optional<std::string>& definition);
+
 // All entities of `kind`, ordered by name (bytewise), then id.
 absl::StatusOr<std::vector<Entity>> ListEntities(Transaction& txn,
                                                  EntityKind kind);

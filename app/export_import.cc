@@ -14,6 +14,7 @@
 #include "app/internal/rows.h"
 #include "app/schemas.h"
 #include "engine/status_macros.h"
+#include "engine/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer {
@@ -23,17 +24,11 @@ using app_internal::Atomically;
 using app_internal::ColumnIndex;
 using app_internal::DocEntity;
 using app_internal::ExportDocument;
-using app_internal::IsValidUtf8Text;
 using app_internal::TextOrNull;
 using json = nlohmann::ordered_json;
 
 // Rows of the cid table read per query (each may hold megabytes).
 constexpr int64_t kCidRowsPerPage = 32;
-
-bool IsBase64UrlChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
 
 json TextJson(const Value& v) {
   return v.kind() == ValueKind::kText ? json(v.text()) : json(nullptr);
@@ -70,8 +65,8 @@ absl::StatusOr<json> ExportEntities(Transaction& txn, EntityKind kind,
                           ListEntities(txn, kind));
   json out = json::array();
   for (const Entity& e : entities) {
-    if (!IsValidUtf8Text(e.name)) return NotUtf8(kind, e.name, "name");
-    if (e.definition && !IsValidUtf8Text(*e.definition)) {
+    if (!IsValidUtf8(e.name)) return NotUtf8(kind, e.name, "name");
+    if (e.definition && !IsValidUtf8(*e.definition)) {
       return NotUtf8(kind, e.name, "definition");
     }
     json item = {{"name", e.name}};
@@ -325,6 +320,13 @@ absl::StatusOr<std::string> BuildExport(Transaction& txn,
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("writing the export: ", e.what()));
   }
+}
+
+absl::StatusOr<ExportRecord> StoreExport(Transaction& txn,
+                                         const CidRepository& cids,
+                                         absl::string_view document) {
+  VIEWER_ASSIGN_OR_RETURN(std::string cid, cids.Create(txn, document));
+  return RecordExport(txn, cid);
 }
 
 absl::StatusOr<ImportResult> ApplyImport(Transaction& txn,

@@ -1,6 +1,6 @@
 // Export and import: one JSON document holding chosen kinds of entities,
-// optionally the history, and the CIDs they reference (issue 6, "Export and
-// import").
+// optionally the history, and the CIDs they reference
+// (docs/in_memory_database.md, "Export and import").
 //
 //   CidRepository cids(folder);
 //   VIEWER_ASSIGN_OR_RETURN(std::string document,
@@ -42,8 +42,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/entities.h"
+#include "app/exports.h"
 #include "engine/store.h"
 
 namespace viewer {
@@ -78,6 +79,14 @@ struct ExportOptions {
 absl::StatusOr<std::string> BuildExport(Transaction& txn,
                                         const CidRepository& cids,
                                         const ExportOptions& options);
+
+// Keeps an export: stores `document` as a CID through `cids` and records
+// that CID in the export table (app/exports.h); returns the row. The
+// store's errors (kResourceExhausted when a full memory store cannot keep
+// it); `document` is not checked.
+absl::StatusOr<ExportRecord> StoreExport(Transaction& txn,
+                                         const CidRepository& cids,
+                                         absl::string_view document);
 
 struct ImportCounts {
   int64_t created = 0;

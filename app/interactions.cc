@@ -10,47 +10,23 @@ namespace viewer {
 namespace {
 
 using app_internal::CheckLimit;
-using app_internal::ColumnIndex;
-using app_internal::OptTextOf;
-using app_internal::TextOf;
-using app_internal::TextOrNull;
-using app_internal::TimeOf;
+using app_internal::RowMapping;
 
-struct Columns {
-  size_t entity_type = ColumnIndex(kInteractionTable, "entity_type");
-  size_t entity_name = ColumnIndex(kInteractionTable, "entity_name");
-  size_t action = ColumnIndex(kInteractionTable, "action");
-  size_t message = ColumnIndex(kInteractionTable, "message");
-  size_t content = ColumnIndex(kInteractionTable, "content");
-  size_t created_at = ColumnIndex(kInteractionTable, "created_at");
-};
-
-const Columns& Cols() {
-  static const Columns* cols = new Columns();
-  return *cols;
+// What a caller records; the rows add the id and created_at.
+const RowMapping<InteractionInput>& InputRows() {
+  static const auto* rows = new RowMapping<InteractionInput>(
+      kInteractionTable, {{"entity_type", &InteractionInput::entity_type},
+                          {"entity_name", &InteractionInput::entity_name},
+                          {"action", &InteractionInput::action},
+                          {"message", &InteractionInput::message},
+                          {"content", &InteractionInput::content}});
+  return *rows;
 }
 
-Interaction FromRow(const Row& row) {
-  const Columns& c = Cols();
-  Interaction i;
-  i.id = row.id();
-  i.entity_type = TextOf(row[c.entity_type]);
-  i.entity_name = TextOf(row[c.entity_name]);
-  i.action = TextOf(row[c.action]);
-  i.message = OptTextOf(row[c.message]);
-  i.content = TextOf(row[c.content]);
-  i.created_at = TimeOf(row[c.created_at]);
-  return i;
-}
-
-absl::StatusOr<std::vector<Interaction>> Select(Transaction& txn,
-                                                const Query& q) {
-  VIEWER_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                          txn.Select(kInteractionTable, q));
-  std::vector<Interaction> out;
-  out.reserve(rows.size());
-  for (const Row& row : rows) out.push_back(FromRow(row));
-  return out;
+const RowMapping<Interaction>& Rows() {
+  static const auto* rows = new RowMapping<Interaction>(
+      InputRows(), {{"created_at", &Interaction::created_at}});
+  return *rows;
 }
 
 std::vector<Filter> ForEntity(absl::string_view type, absl::string_view name) {
@@ -75,19 +51,11 @@ std::string TruncateUtf8(absl::string_view message, size_t max_chars) {
 
 absl::StatusOr<Interaction> RecordInteraction(Transaction& txn,
                                               const InteractionInput& input) {
-  std::optional<std::string> message;
-  if (input.message) {
-    message = TruncateUtf8(*input.message, kMaxInteractionMessageChars);
+  InteractionInput row = input;
+  if (row.message) {
+    row.message = TruncateUtf8(*row.message, kMaxInteractionMessageChars);
   }
-  VIEWER_ASSIGN_OR_RETURN(
-      int64_t id, txn.Insert(kInteractionTable,
-                             {{"entity_type", Value::Text(input.entity_type)},
-                              {"entity_name", Value::Text(input.entity_name)},
-                              {"action", Value::Text(input.action)},
-                              {"message", TextOrNull(message)},
-                              {"content", Value::Text(input.content)}}));
-  VIEWER_ASSIGN_OR_RETURN(Row row, txn.Get(kInteractionTable, id));
-  return FromRow(row);
+  return Rows().Insert(txn, InputRows().Values(row));
 }
 
 absl::StatusOr<std::vector<Interaction>> RecentInteractions(
@@ -98,7 +66,7 @@ absl::StatusOr<std::vector<Interaction>> RecentInteractions(
   q.where = ForEntity(entity_type, entity_name);
   q.order_by = {{"created_at", true}, {"id", true}};
   q.limit = limit;
-  return Select(txn, q);
+  return Rows().Select(txn, q);
 }
 
 absl::StatusOr<std::vector<Interaction>> AllInteractions(
@@ -107,7 +75,7 @@ absl::StatusOr<std::vector<Interaction>> AllInteractions(
   Query q;
   q.where = ForEntity(entity_type, entity_name);
   q.order_by = {{"created_at", false}};
-  return Select(txn, q);
+  return Rows().Select(txn, q);
 }
 
 }  // namespace viewer

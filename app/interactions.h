@@ -41,17 +41,16 @@ struct InteractionInput {
   std::string action;  // "create", "update", "enable", "disable", "delete"...
   std::optional<std::string> message;
   std::string content;  // never a secret's value
+
+  friend bool operator==(const InteractionInput& a,
+                         const InteractionInput& b) = default;
 };
 
-// One row of entity_interactions. A NULL created_at (only in a database
-// written by something else) reads as Timestamp{0}.
-struct Interaction {
+// One row of entity_interactions: what was recorded, its id and when. A
+// NULL created_at (only in a database written by something else) reads as
+// Timestamp{0}.
+struct Interaction : InteractionInput {
   int64_t id = 0;
-  std::string entity_type;
-  std::string entity_name;
-  std::string action;
-  std::optional<std::string> message;
-  std::string content;
   Timestamp created_at;
 
   friend bool operator==(const Interaction& a, const Interaction& b) = default;

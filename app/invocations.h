@@ -39,20 +39,16 @@ struct InvocationInput {
   std::optional<std::string> request_details_cid;
   std::optional<std::string> invocation_cid;
   std::optional<std::string> external_calls_cid;
+
+  friend bool operator==(const InvocationInput& a,
+                         const InvocationInput& b) = default;
 };
 
-// One row of server_invocation. A NULL invoked_at (only in a database
-// written by something else) reads as Timestamp{0}.
-struct Invocation {
+// One row of server_invocation: what was recorded, its id and when. A NULL
+// invoked_at (only in a database written by something else) reads as
+// Timestamp{0}.
+struct Invocation : InvocationInput {
   int64_t id = 0;
-  std::string server_name;
-  std::string result_cid;
-  std::optional<std::string> servers_cid;
-  std::optional<std::string> variables_cid;
-  std::optional<std::string> secrets_cid;
-  std::optional<std::string> request_details_cid;
-  std::optional<std::string> invocation_cid;
-  std::optional<std::string> external_calls_cid;
   Timestamp invoked_at;
 
   friend bool operator==(const Invocation& a, const Invocation& b) = default;

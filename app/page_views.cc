@@ -13,35 +13,18 @@ namespace viewer {
 namespace {
 
 using app_internal::CheckLimit;
-using app_internal::ColumnIndex;
-using app_internal::OptTextOf;
+using app_internal::RowMapping;
 using app_internal::TextOf;
 using app_internal::TextOrNull;
-using app_internal::TimeOf;
 
-struct Columns {
-  size_t path = ColumnIndex(kPageViewTable, "path");
-  size_t method = ColumnIndex(kPageViewTable, "method");
-  size_t user_agent = ColumnIndex(kPageViewTable, "user_agent");
-  size_t ip_address = ColumnIndex(kPageViewTable, "ip_address");
-  size_t viewed_at = ColumnIndex(kPageViewTable, "viewed_at");
-};
-
-const Columns& Cols() {
-  static const Columns* cols = new Columns();
-  return *cols;
-}
-
-PageView FromRow(const Row& row) {
-  const Columns& c = Cols();
-  PageView v;
-  v.id = row.id();
-  v.path = TextOf(row[c.path]);
-  v.method = OptTextOf(row[c.method]);
-  v.user_agent = OptTextOf(row[c.user_agent]);
-  v.ip_address = OptTextOf(row[c.ip_address]);
-  v.viewed_at = TimeOf(row[c.viewed_at]);
-  return v;
+const RowMapping<PageView>& Rows() {
+  static const auto* rows = new RowMapping<PageView>(
+      kPageViewTable, {{"path", &PageView::path},
+                       {"method", &PageView::method},
+                       {"user_agent", &PageView::user_agent},
+                       {"ip_address", &PageView::ip_address},
+                       {"viewed_at", &PageView::viewed_at}});
+  return *rows;
 }
 
 std::vector<Filter> Within(std::optional<Timestamp> start,
@@ -56,14 +39,10 @@ std::vector<Filter> Within(std::optional<Timestamp> start,
 
 absl::StatusOr<PageView> SavePageView(Transaction& txn,
                                       const PageViewInput& input) {
-  VIEWER_ASSIGN_OR_RETURN(
-      int64_t id, txn.Insert(kPageViewTable,
-                             {{"path", Value::Text(input.path)},
-                              {"method", Value::Text(input.method)},
-                              {"user_agent", TextOrNull(input.user_agent)},
-                              {"ip_address", TextOrNull(input.ip_address)}}));
-  VIEWER_ASSIGN_OR_RETURN(Row row, txn.Get(kPageViewTable, id));
-  return FromRow(row);
+  return Rows().Insert(txn, {{"path", Value::Text(input.path)},
+                             {"method", Value::Text(input.method)},
+                             {"user_agent", TextOrNull(input.user_agent)},
+                             {"ip_address", TextOrNull(input.ip_address)}});
 }
 
 absl::StatusOr<int64_t> CountPageViews(Transaction& txn,
@@ -120,9 +99,7 @@ absl::StatusOr<PageViewPage> PageViews(Transaction& txn, int64_t page,
   q.order_by = {{"viewed_at", true}, {"id", true}};
   q.limit = per_page;
   q.offset = (page - 1) * per_page;
-  VIEWER_ASSIGN_OR_RETURN(std::vector<Row> rows, txn.Select(kPageViewTable, q));
-  result.views.reserve(rows.size());
-  for (const Row& row : rows) result.views.push_back(FromRow(row));
+  VIEWER_ASSIGN_OR_RETURN(result.views, Rows().Select(txn, q));
   return result;
 }
 

@@ -1,5 +1,8 @@
 #include "app/schemas.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace viewer {
 namespace {
 
@@ -17,7 +20,8 @@ std::vector<Column> EntityColumns(bool definition_required,
     cols.push_back(Column("definition_cid", T::kText).Indexed());
   }
   cols.push_back(Column("created_at", T::kTimestamp).DefaultNow());
-  cols.push_back(Column("updated_at", T::kTimestamp).DefaultNow().NowOnUpdate());
+  cols.push_back(
+      Column("updated_at", T::kTimestamp).DefaultNow().NowOnUpdate());
   cols.push_back(
       Column("enabled", T::kBoolean).NotNull().Default(Value::Boolean(true)));
   return cols;
@@ -25,14 +29,13 @@ std::vector<Column> EntityColumns(bool definition_required,
 
 Catalog Build() {
   std::vector<TableSchema> tables;
-  tables.emplace_back(
-      kCidTable,
-      std::vector<Column>{
-          Column("path", T::kText).NotNull().Unique().Indexed(),
-          Column("file_data", T::kBlob).NotNull(),
-          Column("file_size", T::kInteger),
-          Column("created_at", T::kTimestamp).DefaultNow(),
-      });
+  tables.emplace_back(kCidTable,
+                      std::vector<Column>{
+                          Column("path", T::kText).NotNull().Unique().Indexed(),
+                          Column("file_data", T::kBlob).NotNull(),
+                          Column("file_size", T::kInteger),
+                          Column("created_at", T::kTimestamp).DefaultNow(),
+                      });
   tables.emplace_back(
       kPageViewTable,
       std::vector<Column>{
@@ -78,10 +81,25 @@ Catalog Build() {
   return Catalog(std::move(tables));
 }
 
+// Build() made exactly the tables kAppTables lists, in that order: a
+// table added to one and not the other is a programming error, caught at
+// the first use of the catalog.
+const Catalog* Checked(const Catalog* catalog) {
+  bool same = catalog->tables().size() == kAppTableCount;
+  for (size_t i = 0; same && i < kAppTableCount; ++i) {
+    same = catalog->tables()[i].name() == kAppTables[i];
+  }
+  if (!same) {
+    std::fprintf(stderr, "app: AppCatalog() and kAppTables disagree\n");
+    std::abort();
+  }
+  return catalog;
+}
+
 }  // namespace
 
 const Catalog& AppCatalog() {
-  static const Catalog* catalog = new Catalog(Build());
+  static const Catalog* catalog = Checked(new Catalog(Build()));
   return *catalog;
 }
 

@@ -1,11 +1,19 @@
-// The nine tables of the application (DESIGN.md section 5), shared by both
-// backends. Table and column names are the original application's, so the
+// The tables of the application (docs/design.md, "Tables"), shared by every
+// backend. Table and column names are the original application's, so the
 // SQLite backend's file is the original `secureapp.db` layout.
 //
 //   MemoryOptions options;
 //   options.catalog = AppCatalog();
+//   std::array<int64_t, kAppTableCount> rows_per_table;  // catalog order
+//
+// The tables are listed once, in kAppTables; AppCatalog() holds exactly
+// those, in that order (it aborts at its first use otherwise), so code that
+// needs their number uses kAppTableCount and never writes it by hand.
 #ifndef VIEWER_APP_SCHEMAS_H_
 #define VIEWER_APP_SCHEMAS_H_
+
+#include <cstddef>
+#include <iterator>
 
 #include "engine/schema.h"
 
@@ -22,7 +30,14 @@ inline constexpr char kSecretTable[] = "secret";
 inline constexpr char kInvocationTable[] = "server_invocation";
 inline constexpr char kExportTable[] = "export";
 
-// The catalog of all nine tables, in the order of DESIGN.md section 4.
+// Every table, in catalog order (the original application's).
+inline constexpr const char* kAppTables[] = {
+    kCidTable,    kPageViewTable,    kServerTable,
+    kAliasTable,  kInteractionTable, kVariableTable,
+    kSecretTable, kInvocationTable,  kExportTable};
+inline constexpr size_t kAppTableCount = std::size(kAppTables);
+
+// The catalog of the kAppTables, in that order.
 const Catalog& AppCatalog();
 
 }  // namespace viewer

@@ -1,5 +1,5 @@
 // CopyStore: a store-to-store copy through the storage contract
-// (engine/store.h), the heart of dump and load (issue 6, "Dump and load").
+// (engine/store.h), the heart of dump and load (app/store_files.h).
 //
 //   // A memory session written to a SQLite store, or the reverse:
 //   VIEWER_RETURN_IF_ERROR(CopyStore(*memory_store, *sqlite_store));

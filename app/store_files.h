@@ -1,6 +1,6 @@
-// Store files: a whole store dumped to a SQLite file, and a file (SQLite or
-// an export document) loaded into a memory store (issue 6, "Dump and
-// load"; DESIGN.md section 7, answers 11 and 18).
+// Store files: a whole store dumped to a SQLite file, and a file (SQLite or an
+// export document) loaded into a memory store (--dump-db-on-exit and --load:
+// docs/in_memory_database.md, "Keeping work").
 //
 //   // --dump-db-on-exit FILE, POST /api/dump:
 //   VIEWER_RETURN_IF_ERROR(DumpToSqliteFile(*memory_store, "/srv/dump.db"));

@@ -2,7 +2,7 @@
 // application stores goes through these two classes. Both backends (the
 // in-memory MVCC engine, engine/memory_store.h, and SQLite,
 // sqlite_backend/sqlite_store.h) implement it with identical results and
-// identical errors (DESIGN.md section 2).
+// identical errors (docs/design.md, "The storage contract").
 //
 //   absl::StatusOr<std::unique_ptr<Transaction>> txn =
 //       store->Begin(TransactionMode::kReadWrite);

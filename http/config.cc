@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cxxopts.hpp"
+#include "engine/status_macros.h"
 
 #ifndef VIEWER_VERSION
 #define VIEWER_VERSION "0.0.0"
@@ -79,9 +80,9 @@ absl::StatusOr<int> ParseIntInRange(absl::string_view flag,
                                     absl::string_view text, int lo, int hi) {
   int value = 0;
   if (!absl::SimpleAtoi(text, &value) || value < lo || value > hi) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", flag, " must be a whole number from ", lo, " to ", hi,
-        ", got '", text, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " must be a whole number from ", lo, " to ",
+                     hi, ", got '", text, "'"));
   }
   return value;
 }
@@ -113,6 +114,111 @@ absl::Status CheckMemoryOnlyFlags(const Config& config, bool in_memory) {
         "nothing, so there is nothing new to dump");
   }
   return absl::OkStatus();
+}
+
+// The flags about serving: where, how many threads, how much a request or
+// the memory store may hold, and request logging.
+absl::Status ReadServingFlags(const cxxopts::ParseResult& result,
+                              Config& config) {
+  auto text = [&](const char* flag) { return result[flag].as<std::string>(); };
+  VIEWER_ASSIGN_OR_RETURN(config.port,
+                          ParseIntInRange("port", text("port"), 0, 65535));
+  VIEWER_ASSIGN_OR_RETURN(config.threads,
+                          ParseIntInRange("threads", text("threads"), 0, 1024));
+  config.host = text("host");
+  if (config.host.empty()) {
+    return absl::InvalidArgumentError("--host must not be empty");
+  }
+  config.cids_dir = text("cids-dir");
+  if (config.cids_dir.empty()) {
+    return absl::InvalidArgumentError("--cids-dir must not be empty");
+  }
+  for (const char* flag : {"max-body", "max-memory"}) {
+    absl::StatusOr<uint64_t> size = ParseByteSize(text(flag));
+    if (!size.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": ", size.status().message()));
+    }
+    (absl::string_view(flag) == "max-body" ? config.max_body_bytes
+                                           : config.max_memory_bytes) = *size;
+  }
+  config.debug = result["debug"].as<bool>();
+  return absl::OkStatus();
+}
+
+// The flags of a memory session: --read-only, the files to dump to and
+// load from, the seed.
+absl::Status ReadSessionFlags(const cxxopts::ParseResult& result,
+                              Config& config) {
+  config.read_only = result["read-only"].as<bool>();
+  auto file_flag = [&](const char* flag, std::string& into) -> absl::Status {
+    if (!result.count(flag)) return absl::OkStatus();
+    into = result[flag].as<std::string>();
+    if (into.empty() || into.find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " needs a file name"));
+    }
+    return absl::OkStatus();
+  };
+  VIEWER_RETURN_IF_ERROR(file_flag("dump-db-on-exit", config.dump_path));
+  VIEWER_RETURN_IF_ERROR(file_flag("load", config.load_path));
+  if (result.count("seed")) {
+    config.seed = result["seed"].as<std::string>();
+    if (config.seed != "demo") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown --seed '", config.seed, "' (the only seed is 'demo')"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Memory or disk, and for disk the file DATABASE_URL names.
+absl::Status ChooseStore(bool in_memory,
+                         const std::optional<std::string>& database_url_env,
+                         Config& config) {
+  VIEWER_RETURN_IF_ERROR(CheckMemoryOnlyFlags(config, in_memory));
+  const bool env_set = database_url_env && !database_url_env->empty();
+  config.database_url = env_set ? *database_url_env : kDefaultDatabaseUrl;
+  if (in_memory) {
+    config.mode = StoreMode::kMemory;
+    config.memory_overrides_database_url = env_set;
+    return absl::OkStatus();
+  }
+  VIEWER_ASSIGN_OR_RETURN(config.database_path,
+                          DatabasePathFromUrl(config.database_url));
+  config.mode = StoreMode::kDisk;
+  return absl::OkStatus();
+}
+
+// ParseCommandLine without the exceptions cxxopts throws.
+absl::StatusOr<CommandLine> Parse(
+    int argc, const char* const* argv,
+    const std::optional<std::string>& database_url_env) {
+  cxxopts::Options options = MakeOptions();
+  cxxopts::ParseResult result = options.parse(argc, argv);
+  CommandLine out;
+  if (!result.unmatched().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("unexpected argument '",
+                                                   result.unmatched().front(),
+                                                   "' (see viewer --help)"));
+  }
+  if (result.count("help")) {
+    out.action = CommandLine::kHelp;
+    out.text = options.help();
+    return out;
+  }
+  if (result.count("version")) {
+    out.action = CommandLine::kVersion;
+    out.text = absl::StrCat("viewer ", ViewerVersion(), "\n");
+    return out;
+  }
+  VIEWER_RETURN_IF_ERROR(ReadServingFlags(result, out.config));
+  VIEWER_RETURN_IF_ERROR(ReadSessionFlags(result, out.config));
+  // --read-only is a demo session, which is a memory session.
+  const bool in_memory =
+      result["in-memory-db"].as<bool>() || out.config.read_only;
+  VIEWER_RETURN_IF_ERROR(ChooseStore(in_memory, database_url_env, out.config));
+  return out;
 }
 
 }  // namespace
@@ -148,13 +254,13 @@ absl::StatusOr<std::string> DatabasePathFromUrl(absl::string_view url) {
         "DATABASE_URL '", url, "' names no file (try sqlite:///secureapp.db)"));
   }
   if (path.find('?') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unsupported DATABASE_URL '", url,
-        "': query parameters are not supported"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported DATABASE_URL '", url,
+                     "': query parameters are not supported"));
   }
   if (path.back() == '/') {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "DATABASE_URL '", url, "' names a folder, not a file"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("DATABASE_URL '", url, "' names a folder, not a file"));
   }
   return std::string(path);
 }
@@ -210,95 +316,8 @@ absl::StatusOr<uint64_t> ParseByteSize(absl::string_view text) {
 absl::StatusOr<CommandLine> ParseCommandLine(
     int argc, const char* const* argv,
     const std::optional<std::string>& database_url_env) {
-  cxxopts::Options options = MakeOptions();
-  CommandLine out;
-  Config& config = out.config;
   try {
-    cxxopts::ParseResult result = options.parse(argc, argv);
-    if (!result.unmatched().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unexpected argument '", result.unmatched().front(),
-          "' (see viewer --help)"));
-    }
-    if (result.count("help")) {
-      out.action = CommandLine::kHelp;
-      out.text = options.help();
-      return out;
-    }
-    if (result.count("version")) {
-      out.action = CommandLine::kVersion;
-      out.text = absl::StrCat("viewer ", ViewerVersion(), "\n");
-      return out;
-    }
-    auto text = [&](const char* flag) {
-      return result[flag].as<std::string>();
-    };
-    auto port = ParseIntInRange("port", text("port"), 0, 65535);
-    if (!port.ok()) return port.status();
-    config.port = *port;
-    auto threads = ParseIntInRange("threads", text("threads"), 0, 1024);
-    if (!threads.ok()) return threads.status();
-    config.threads = *threads;
-    config.host = text("host");
-    if (config.host.empty()) {
-      return absl::InvalidArgumentError("--host must not be empty");
-    }
-    config.cids_dir = text("cids-dir");
-    if (config.cids_dir.empty()) {
-      return absl::InvalidArgumentError("--cids-dir must not be empty");
-    }
-    for (const char* flag : {"max-body", "max-memory"}) {
-      absl::StatusOr<uint64_t> size = ParseByteSize(text(flag));
-      if (!size.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--", flag, ": ", size.status().message()));
-      }
-      (absl::string_view(flag) == "max-body" ? config.max_body_bytes
-                                             : config.max_memory_bytes) = *size;
-    }
-    config.debug = result["debug"].as<bool>();
-    config.read_only = result["read-only"].as<bool>();
-    auto file_flag = [&](const char* flag, std::string& into) -> absl::Status {
-      if (!result.count(flag)) return absl::OkStatus();
-      into = text(flag);
-      if (into.empty() || into.find('\0') != std::string::npos) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--", flag, " needs a file name"));
-      }
-      return absl::OkStatus();
-    };
-    if (absl::Status s = file_flag("dump-db-on-exit", config.dump_path);
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = file_flag("load", config.load_path); !s.ok()) {
-      return s;
-    }
-    if (result.count("seed")) {
-      config.seed = text("seed");
-      if (config.seed != "demo") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "unknown --seed '", config.seed, "' (the only seed is 'demo')"));
-      }
-    }
-    // --read-only is a demo session, which is a memory session.
-    const bool in_memory =
-        result["in-memory-db"].as<bool>() || config.read_only;
-    if (absl::Status s = CheckMemoryOnlyFlags(config, in_memory); !s.ok()) {
-      return s;
-    }
-    const bool env_set = database_url_env && !database_url_env->empty();
-    config.database_url = env_set ? *database_url_env : kDefaultDatabaseUrl;
-    if (in_memory) {
-      config.mode = StoreMode::kMemory;
-      config.memory_overrides_database_url = env_set;
-      return out;
-    }
-    absl::StatusOr<std::string> path = DatabasePathFromUrl(config.database_url);
-    if (!path.ok()) return path.status();
-    config.mode = StoreMode::kDisk;
-    config.database_path = *std::move(path);
-    return out;
+    return Parse(argc, argv, database_url_env);
   } catch (const std::exception& e) {
     // cxxopts reports unknown flags and missing values by exception; turn
     // them into the one-line message the caller prints.

@@ -8,7 +8,7 @@
 //   if (cl->action == CommandLine::kHelp) { std::cout << cl->text; return 0; }
 //   Use(cl->config);
 //
-// Rules (issue 5, DESIGN.md section 7 question 9):
+// Rules (docs/in_memory_database.md, "Command line"):
 //   - DATABASE_URL picks the disk file: "sqlite:///relative.db" (relative to
 //     the working directory) or "sqlite:////absolute.db"; unset or empty
 //     means "sqlite:///secureapp.db".
@@ -34,12 +34,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "app/store_handle.h"
 
 namespace viewer {
 
 inline constexpr char kDefaultDatabaseUrl[] = "sqlite:///secureapp.db";
-
-enum class StoreMode { kDisk, kMemory };
 
 struct Config {
   // Which store backs this run.
@@ -76,6 +75,8 @@ struct Config {
   // A demo session (--read-only, which implies memory mode): every method
   // but GET and HEAD gets 405, and no page views are recorded.
   bool read_only = false;
+
+  bool in_memory() const { return mode == StoreMode::kMemory; }
 };
 
 struct CommandLine {

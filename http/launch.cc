@@ -19,6 +19,7 @@
 #include "absl/strings/strip.h"
 #include "app/cid_directory.h"
 #include "app/schemas.h"
+#include "engine/status_macros.h"
 #include "http/config.h"
 #include "http/render.h"
 #include "http/server.h"
@@ -27,12 +28,18 @@
 namespace viewer {
 namespace {
 
-std::string Prefix(const Config& config) {
-  return config.mode == StoreMode::kMemory ? "viewer [memory] " : "viewer [disk] ";
-}
+// What one run holds from start-up to exit.
+struct RunState {
+  SessionStore store;
+  std::unique_ptr<CidDirectory> cids;
+  // The CIDs the session began with (--load, --seed), not counted as
+  // created when a memory session says what it discards.
+  int64_t cids_at_start = 0;
+};
 
 void Say(const Config& config, absl::string_view line) {
-  std::cout << Prefix(config) << line << std::endl;
+  std::cout << (config.in_memory() ? "viewer [memory] " : "viewer [disk] ")
+            << line << std::endl;
 }
 
 // One line whatever the message: an import document's problems come one a
@@ -42,6 +49,12 @@ int Fail(absl::string_view message, int code = 1) {
             << absl::StrReplaceAll(message, {{":\n", ": "}, {"\n", "; "}})
             << std::endl;
   return code;
+}
+
+// The message of a failed step as the last line says it (the status code
+// is not shown: Fail prints the message alone).
+absl::Status Failed(const absl::Status& status, absl::string_view message) {
+  return absl::Status(status.code(), message);
 }
 
 // "server 2, alias 1, ... rows" for the start-up line of a loaded file.
@@ -73,10 +86,182 @@ int64_t CidRows(Store& store) {
   return 0;
 }
 
-// `cids_at_start`: the CIDs the session began with (--load, --seed), not
-// counted as created.
-void PrintDiscarded(const Config& config, Store& store, int64_t cids_at_start) {
-  absl::StatusOr<StoreStats> stats = store.Stats();
+// Signals are taken by one watcher thread (ServeUntilSignal); they are
+// blocked everywhere else, before any thread starts.
+sigset_t BlockSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);  // internal: wakes the watcher to exit
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
+
+// The warning on stderr (memory mode) and the first start-up lines.
+void AnnounceStart(const Config& config) {
+  const char* flag = config.read_only ? "--read-only" : "--in-memory-db";
+  if (config.in_memory()) {
+    std::cerr << "viewer: WARNING: in-memory database (" << flag
+              << "). Nothing is written to disk"
+              << (config.dump_path.empty()
+                      ? ": everything created in this session is lost when "
+                        "viewer stops."
+                      : absl::StrCat(" except the dump to ", config.dump_path,
+                                     " at exit and on POST /api/dump "
+                                     "(--dump-db-on-exit)."))
+              << " The cids folder " << config.cids_dir
+              << " is only read, never written." << std::endl;
+  }
+  Say(config, absl::StrCat("viewer ", ViewerVersion(), " starting in ",
+                           !config.in_memory() ? "disk mode"
+                           : config.read_only
+                               ? "memory mode, read-only demo (--read-only)"
+                               : "memory mode (--in-memory-db)"));
+  if (config.in_memory() && config.memory_overrides_database_url) {
+    Say(config,
+        absl::StrCat(flag, " wins over DATABASE_URL=", config.database_url,
+                     "; that database is not opened"));
+  }
+}
+
+// The store, after checking that a dump at exit could be written; says
+// which database it is and what --load read.
+absl::StatusOr<SessionStore> OpenStore(const Config& config) {
+  if (!config.dump_path.empty()) {
+    VIEWER_RETURN_IF_ERROR(CheckDumpTarget(config.dump_path));
+  }
+  absl::StatusOr<SessionStore> opened = OpenSessionStore(config);
+  if (!opened.ok() && !config.load_path.empty()) {
+    // LoadIntoMemory names the file already ("loading FILE: ...").
+    return Failed(
+        opened.status(),
+        absl::StrCat(
+            "cannot load ", config.load_path, ": ",
+            absl::StripPrefix(opened.status().message(),
+                              absl::StrCat("loading ", config.load_path, ": ")),
+            RaiseLimitHint(opened.status())));
+  }
+  if (!opened.ok()) {
+    return Failed(opened.status(), absl::StrCat("cannot open the database ",
+                                                config.database_path, ": ",
+                                                opened.status().message()));
+  }
+  Store& store = *opened->store;
+  if (config.in_memory()) {
+    Say(config,
+        absl::StrCat("database: in memory, up to ",
+                     HumanBytes(static_cast<int64_t>(config.max_memory_bytes)),
+                     " (--max-memory); ",
+                     config.dump_path.empty()
+                         ? "nothing is written to disk"
+                         : absl::StrCat("dumped to ", config.dump_path,
+                                        " at exit and on POST /api/dump")));
+  } else {
+    Say(config, absl::StrCat("database: ", store.Describe(),
+                             " (DATABASE_URL=", config.database_url, ")"));
+  }
+  if (!config.load_path.empty()) {
+    Say(config, absl::StrCat("loaded ", config.load_path, ": ",
+                             RowSummary(store), "; the file is only read"));
+  }
+  return opened;
+}
+
+// The cids folder, its summary and the bad files found while listing it.
+absl::StatusOr<std::unique_ptr<CidDirectory>> OpenCidsFolder(
+    const Config& config) {
+  absl::StatusOr<std::unique_ptr<CidDirectory>> cids =
+      CidDirectory::Open({.path = config.cids_dir});
+  if (!cids.ok()) {
+    return Failed(cids.status(),
+                  absl::StrCat("cannot read the cids folder ", config.cids_dir,
+                               ": ", cids.status().message()));
+  }
+  Say(config, (*cids)->Summary());
+  for (const CidDirectory::Problem& p : (*cids)->DrainProblems()) {
+    Say(config, absl::StrCat("cids: bad file ", absl::CHexEscape(p.name), ": ",
+                             p.reason));
+  }
+  return cids;
+}
+
+// --seed, when given.
+absl::Status Seed(const Config& config, RunState& run) {
+  if (config.seed.empty()) return absl::OkStatus();
+  absl::StatusOr<int64_t> seeded =
+      SeedSession(config, *run.store.store, run.cids.get());
+  if (!seeded.ok()) {
+    return Failed(seeded.status(),
+                  absl::StrCat("cannot seed '", config.seed,
+                               "': ", seeded.status().message(),
+                               RaiseLimitHint(seeded.status())));
+  }
+  Say(config, absl::StrCat("seeded '", config.seed, "': ", *seeded,
+                           " servers, aliases, variables and secrets "
+                           "added (what existed is kept)"));
+  return absl::OkStatus();
+}
+
+// Every step before serving, in order; each says what it did.
+absl::StatusOr<RunState> StartUp(const Config& config) {
+  RunState run;
+  VIEWER_ASSIGN_OR_RETURN(run.store, OpenStore(config));
+  VIEWER_ASSIGN_OR_RETURN(run.cids, OpenCidsFolder(config));
+  VIEWER_RETURN_IF_ERROR(Seed(config, run));
+  if (config.read_only) {
+    Say(config,
+        "read-only: every request but GET and HEAD is refused (405); "
+        "no page views are recorded");
+  }
+  if (config.in_memory()) run.cids_at_start = CidRows(*run.store.store);
+  return run;
+}
+
+ViewerOptions ServerOptions(const Config& config, const RunState& run,
+                            SessionDumper& dumper) {
+  ViewerOptions options{.store = run.store.handle(),
+                        .cids = run.cids.get(),
+                        .max_body_bytes = config.max_body_bytes,
+                        .threads = config.threads,
+                        .log_requests = config.debug,
+                        .read_only = config.read_only};
+  if (config.in_memory() && !config.dump_path.empty()) {
+    options.dump = [&dumper] { return dumper.Dump().status(); };
+    options.dump_path = config.dump_path;
+  }
+  return options;
+}
+
+// Serves until SIGINT or SIGTERM, which a watcher thread turns into Stop.
+absl::Status ServeUntilSignal(const Config& config, ViewerServer& server,
+                              const sigset_t& signals) {
+  Say(config, absl::StrCat("listening on ", server.url(), " (Ctrl-C to stop)"));
+  std::atomic<bool> run_returned{false};
+  std::thread watcher([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGUSR1) return;
+    Say(config,
+        absl::StrCat(sig == SIGINT ? "SIGINT" : "SIGTERM",
+                     ": finishing requests in progress, then stopping"));
+    // Stop() before the server is running is a no-op; repeat until Run
+    // has returned.
+    while (!run_returned) {
+      server.Stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  absl::Status served = server.Run();
+  run_returned = true;
+  pthread_kill(watcher.native_handle(), SIGUSR1);
+  watcher.join();
+  return served;
+}
+
+void PrintDiscarded(const Config& config, const RunState& run) {
+  absl::StatusOr<StoreStats> stats = run.store.store->Stats();
   if (!stats.ok()) {
     Say(config, absl::StrCat("discarding everything (could not count: ",
                              stats.status().ToString(), ")"));
@@ -91,8 +276,40 @@ void PrintDiscarded(const Config& config, Store& store, int64_t cids_at_start) {
   Say(config,
       absl::StrCat(
           "discarding the in-memory database: ", absl::StrJoin(parts, ", "),
-          " rows; ", std::max<int64_t>(0, cids - cids_at_start),
+          " rows; ", std::max<int64_t>(0, cids - run.cids_at_start),
           " CIDs created this session; ", stats->bytes_used, " bytes"));
+}
+
+// After the server stopped: a memory session dumps (--dump-db-on-exit) or
+// says what it discards; a disk session says where everything is. The
+// exit code.
+int Finish(const Config& config, const RunState& run, SessionDumper& dumper) {
+  if (!config.in_memory()) {
+    Say(config,
+        absl::StrCat("stopped; everything is kept in ", config.database_path));
+    return 0;
+  }
+  if (config.dump_path.empty()) {
+    PrintDiscarded(config, run);
+    return 0;
+  }
+  Say(config, absl::StrCat("dumping the in-memory database to ",
+                           config.dump_path, " ..."));
+  absl::StatusOr<DumpReport> dumped = dumper.Dump();
+  if (!dumped.ok()) {
+    std::cerr << "viewer: error: the dump to " << config.dump_path
+              << " failed (the file is as it was): "
+              << dumped.status().message() << std::endl;
+    PrintDiscarded(config, run);
+    return 1;
+  }
+  Say(config,
+      absl::StrCat("dumped ", dumped->rows, " rows to ", config.dump_path, " (",
+                   HumanBytes(dumped->bytes), ", ",
+                   static_cast<int64_t>(dumped->milliseconds),
+                   " ms); open it with DATABASE_URL=sqlite:///",
+                   config.dump_path, " viewer, or load it with --load"));
+  return 0;
 }
 
 }  // namespace
@@ -106,172 +323,19 @@ int RunViewer(int argc, char** argv) {
     return 0;
   }
   const Config& config = cl->config;
-
-  // Signals are taken by one watcher thread; block them everywhere else
-  // before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGUSR1);  // internal: wakes the watcher to exit
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-
-  const bool memory = config.mode == StoreMode::kMemory;
-  if (memory) {
-    std::cerr << "viewer: WARNING: in-memory database ("
-              << (config.read_only ? "--read-only" : "--in-memory-db")
-              << "). Nothing is written to disk"
-              << (config.dump_path.empty()
-                      ? ": everything created in this session is lost when "
-                        "viewer stops."
-                      : absl::StrCat(" except the dump to ", config.dump_path,
-                                     " at exit and on POST /api/dump "
-                                     "(--dump-db-on-exit)."))
-              << " The cids folder " << config.cids_dir
-              << " is only read, never written." << std::endl;
-  }
-  Say(config,
-      absl::StrCat("viewer ", ViewerVersion(), " starting in ",
-                   memory ? (config.read_only ? "memory mode, read-only demo "
-                                                "(--read-only)"
-                                              : "memory mode (--in-memory-db)")
-                          : "disk mode"));
-  if (memory && config.memory_overrides_database_url) {
-    Say(config,
-        absl::StrCat(config.read_only ? "--read-only" : "--in-memory-db",
-                     " wins over DATABASE_URL=", config.database_url,
-                     "; that database is not opened"));
-  }
-  if (!config.dump_path.empty()) {
-    if (absl::Status s = CheckDumpTarget(config.dump_path); !s.ok()) {
-      return Fail(s.message());
-    }
-  }
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenSessionStore(config);
-  if (!store.ok()) {
-    if (!config.load_path.empty()) {
-      // LoadIntoMemory names the file already ("loading FILE: ...").
-      return Fail(absl::StrCat(
-          "cannot load ", config.load_path, ": ",
-          absl::StripPrefix(store.status().message(),
-                            absl::StrCat("loading ", config.load_path, ": ")),
-          RaiseLimitHint(store.status())));
-    }
-    return Fail(absl::StrCat("cannot open the database ",
-                             config.database_path, ": ",
-                             store.status().message()));
-  }
-  if (memory) {
-    Say(config,
-        absl::StrCat("database: in memory, up to ",
-                     HumanBytes(static_cast<int64_t>(config.max_memory_bytes)),
-                     " (--max-memory); ",
-                     config.dump_path.empty()
-                         ? "nothing is written to disk"
-                         : absl::StrCat("dumped to ", config.dump_path,
-                                        " at exit and on POST /api/dump")));
-  } else {
-    Say(config, absl::StrCat("database: ", (*store)->Describe(),
-                             " (DATABASE_URL=", config.database_url, ")"));
-  }
-  if (!config.load_path.empty()) {
-    Say(config, absl::StrCat("loaded ", config.load_path, ": ",
-                             RowSummary(**store), "; the file is only read"));
-  }
-  absl::StatusOr<std::unique_ptr<CidDirectory>> cids =
-      CidDirectory::Open({.path = config.cids_dir});
-  if (!cids.ok()) {
-    return Fail(absl::StrCat("cannot read the cids folder ", config.cids_dir,
-                             ": ", cids.status().message()));
-  }
-  Say(config, (*cids)->Summary());
-  for (const CidDirectory::Problem& p : (*cids)->DrainProblems()) {
-    Say(config, absl::StrCat("cids: bad file ", absl::CHexEscape(p.name), ": ",
-                             p.reason));
-  }
-  if (!config.seed.empty()) {
-    absl::StatusOr<int64_t> seeded = SeedSession(config, **store, cids->get());
-    if (!seeded.ok()) {
-      return Fail(absl::StrCat("cannot seed '", config.seed,
-                               "': ", seeded.status().message(),
-                               RaiseLimitHint(seeded.status())));
-    }
-    Say(config, absl::StrCat("seeded '", config.seed, "': ", *seeded,
-                             " servers, aliases, variables and secrets "
-                             "added (what existed is kept)"));
-  }
-  if (config.read_only) {
-    Say(config,
-        "read-only: every request but GET and HEAD is refused (405); "
-        "no page views are recorded");
-  }
-  const int64_t cids_at_start = memory ? CidRows(**store) : 0;
-  SessionDumper dumper(store->get(), config.dump_path);
-
-  ViewerOptions options{.store = store->get(),
-                        .cids = cids->get(),
-                        .memory_mode = memory,
-                        .max_body_bytes = config.max_body_bytes,
-                        .threads = config.threads,
-                        .log_requests = config.debug,
-                        .read_only = config.read_only};
-  if (memory && !config.dump_path.empty()) {
-    options.dump = [&dumper] { return dumper.Dump().status(); };
-    options.dump_path = config.dump_path;
-  }
-  ViewerServer server(std::move(options));
+  const sigset_t signals = BlockSignals();
+  AnnounceStart(config);
+  absl::StatusOr<RunState> run = StartUp(config);
+  if (!run.ok()) return Fail(run.status().message());
+  SessionDumper dumper(run->store.store.get(), config.dump_path);
+  ViewerServer server(ServerOptions(config, *run, dumper));
   if (absl::Status s = server.Bind(config.host, config.port); !s.ok()) {
     return Fail(s.message());
   }
-  Say(config, absl::StrCat("listening on ", server.url(),
-                           " (Ctrl-C to stop)"));
-
-  std::atomic<bool> run_returned{false};
-  std::thread watcher([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig == SIGUSR1) return;
-    Say(config, absl::StrCat(sig == SIGINT ? "SIGINT" : "SIGTERM",
-                             ": finishing requests in progress, then stopping"));
-    // Stop() before the server is running is a no-op; repeat until Run
-    // has returned.
-    while (!run_returned) {
-      server.Stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  });
-  absl::Status run = server.Run();
-  run_returned = true;
-  pthread_kill(watcher.native_handle(), SIGUSR1);
-  watcher.join();
-  if (!run.ok()) return Fail(run.message());
-
-  if (memory && !config.dump_path.empty()) {
-    Say(config, absl::StrCat("dumping the in-memory database to ",
-                             config.dump_path, " ..."));
-    absl::StatusOr<DumpReport> dumped = dumper.Dump();
-    if (!dumped.ok()) {
-      std::cerr << "viewer: error: the dump to " << config.dump_path
-                << " failed (the file is as it was): "
-                << dumped.status().message() << std::endl;
-      PrintDiscarded(config, **store, cids_at_start);
-      return 1;
-    }
-    Say(config, absl::StrCat("dumped ", dumped->rows, " rows to ",
-                             config.dump_path, " (", HumanBytes(dumped->bytes),
-                             ", ", static_cast<int64_t>(dumped->milliseconds),
-                             " ms); open it with DATABASE_URL=sqlite:///",
-                             config.dump_path,
-                             " viewer, or load it with "
-                             "--load"));
-  } else if (memory) {
-    PrintDiscarded(config, **store, cids_at_start);
-  } else {
-    Say(config, absl::StrCat("stopped; everything is kept in ",
-                             config.database_path));
+  if (absl::Status s = ServeUntilSignal(config, server, signals); !s.ok()) {
+    return Fail(s.message());
   }
-  return 0;
+  return Finish(config, *run, dumper);
 }
 
 }  // namespace viewer

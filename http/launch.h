@@ -1,6 +1,6 @@
-// The viewer process: command line -> store -> server -> signals -> exit.
-// Only this file (and test fixtures) chooses a backend (DESIGN.md
-// section 1).
+// The viewer process: command line -> store -> server -> signals -> exit. Only
+// this file and session.h (and test fixtures) choose a backend (docs/design.md,
+// "Layers").
 //
 //   int main(int argc, char** argv) { return viewer::RunViewer(argc, argv); }
 //

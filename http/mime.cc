@@ -4,7 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "http/render.h"
+#include "engine/utf8.h"
 
 namespace viewer {
 namespace {

@@ -1,4 +1,4 @@
-// MIME types for CIDs served as /<CID>.<ext> (issue 5).
+// MIME types for CIDs served as /<CID>.<ext>.
 //
 //   MimeTypeFor("txt", bytes)   // "text/plain; charset=utf-8", always
 //   MimeTypeFor("png", bytes)   // "image/png"

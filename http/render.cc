@@ -4,45 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "engine/utf8.h"
 #include "http/status_map.h"
 
 namespace viewer {
 namespace {
 
 constexpr absl::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 sequence at text[i], or 0 when there is none.
-size_t Utf8SequenceLength(absl::string_view text, size_t i) {
-  const auto byte = [&](size_t k) {
-    return static_cast<unsigned char>(text[k]);
-  };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return n;
-}
 
 struct NavItem {
   absl::string_view key;
@@ -65,15 +33,6 @@ constexpr NavItem kNav[] = {
 };
 
 }  // namespace
-
-bool IsValidUtf8(absl::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    size_t n = Utf8SequenceLength(text, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
 
 std::string ToValidUtf8(absl::string_view text) {
   std::string out;
@@ -159,11 +118,6 @@ std::string HumanBytes(int64_t bytes) {
   const int64_t tenths =
       bytes < INT64_MAX / 10 ? bytes * 10 / scale : bytes / (scale / 10);
   return absl::StrCat(tenths / 10, ".", tenths % 10, " ", kUnits[unit]);
-}
-
-std::string FormatTimestamp(Timestamp t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t.ToAbsl(),
-                          absl::UTCTimeZone());
 }
 
 std::string ErrorBox(absl::string_view message) {

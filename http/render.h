@@ -18,7 +18,6 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "engine/value.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer {
@@ -32,10 +31,6 @@ absl::string_view Stylesheet();
 // entities; invalid UTF-8 and control characters other than tab, newline
 // and carriage return become U+FFFD.
 std::string HtmlEscape(absl::string_view text);
-
-// True when `text` is valid UTF-8 (no overlongs, no surrogates, nothing
-// past U+10FFFF).
-bool IsValidUtf8(absl::string_view text);
 
 // `text` with invalid UTF-8 replaced by U+FFFD (for JSON and logs).
 std::string ToValidUtf8(absl::string_view text);
@@ -51,9 +46,6 @@ std::string DumpJson(const nlohmann::json& value, int indent = -1);
 // decimal past bytes; rounded down, so a full store never reads as more
 // than its limit).
 std::string HumanBytes(int64_t bytes);
-
-// "2023-11-14T22:13:20.000000Z" (UTC, microseconds).
-std::string FormatTimestamp(Timestamp t);
 
 struct PageChrome {
   // Shows the "everything is lost when viewer stops" banner.

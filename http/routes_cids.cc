@@ -17,8 +17,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "app/cid.h"
-#include "app/cid_store.h"
-#include "http/internal/app.h"
+#include "app/cid_repository.h"
+#include "app/time_text.h"
+#include "http/internal/site.h"
 #include "http/mime.h"
 #include "http/render.h"
 
@@ -60,10 +61,10 @@ void UploadForm(Ctx& ctx) {
   ctx.Page("Upload", UploadFormHtml("", ""), "upload");
 }
 
-absl::StatusOr<std::string> StoreBytes(const App& app, absl::string_view bytes) {
+absl::StatusOr<std::string> StoreBytes(const Site& site, absl::string_view bytes) {
   std::string cid;
-  absl::Status status = app.Write([&](Transaction& txn) {
-    absl::StatusOr<std::string> created = app.cids().Create(txn, bytes);
+  absl::Status status = site.Write([&](Transaction& txn) {
+    absl::StatusOr<std::string> created = site.cids().Create(txn, bytes);
     if (created.ok()) cid = *std::move(created);
     return created.status();
   });
@@ -71,7 +72,7 @@ absl::StatusOr<std::string> StoreBytes(const App& app, absl::string_view bytes) 
   return cid;
 }
 
-void Upload(const App& app, Ctx& ctx) {
+void Upload(const Site& site, Ctx& ctx) {
   std::string bytes, extension;
   bool have = false;
   auto file = ctx.body.files.find("file");
@@ -90,7 +91,7 @@ void Upload(const App& app, Ctx& ctx) {
                     UploadFormHtml("Choose a file or type some text.", ""),
                     "upload", 400);
   }
-  absl::StatusOr<std::string> cid = StoreBytes(app, bytes);
+  absl::StatusOr<std::string> cid = StoreBytes(site, bytes);
   if (!cid.ok()) return ctx.Fail(cid.status());
   const std::string path =
       absl::StrCat("/", *cid, extension.empty() ? "" : ".", extension);
@@ -103,18 +104,18 @@ void Upload(const App& app, Ctx& ctx) {
   ctx.Redirect(303, path);
 }
 
-void ApiCreateCid(const App& app, Ctx& ctx) {
-  HTTP_ASSIGN_OR_FAIL(ctx, std::string cid, StoreBytes(app, ctx.body.bytes));
+void ApiCreateCid(const Site& site, Ctx& ctx) {
+  HTTP_ASSIGN_OR_FAIL(ctx, std::string cid, StoreBytes(site, ctx.body.bytes));
   const std::string path = absl::StrCat("/", cid);
   ctx.res.set_header("Location", path);
   ctx.Json(201, {{"cid", cid}, {"path", path}, {"size", ctx.body.bytes.size()}});
 }
 
-void Uploads(const App& app, Ctx& ctx) {
-  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+void Uploads(const Site& site, Ctx& ctx) {
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HTTP_ASSIGN_OR_FAIL(ctx, std::vector<CidRecord> recent,
-                      app.cids().Recent(*txn, kRecentLimit));
-  HTTP_ASSIGN_OR_FAIL(ctx, int64_t total, app.cids().Count(*txn));
+                      site.cids().Recent(*txn, kRecentLimit));
+  HTTP_ASSIGN_OR_FAIL(ctx, int64_t total, site.cids().Count(*txn));
   if (ctx.json) {
     nlohmann::json items = nlohmann::json::array();
     for (const CidRecord& r : recent) {
@@ -145,7 +146,7 @@ void Uploads(const App& app, Ctx& ctx) {
   ctx.Page("CIDs", html, "uploads");
 }
 
-void CidsByPrefix(const App& app, Ctx& ctx) {
+void CidsByPrefix(const Site& site, Ctx& ctx) {
   std::string prefix = ctx.Query("prefix").value_or("");
   int64_t limit = kPrefixDefaultLimit;
   if (std::optional<std::string> text = ctx.Query("limit")) {
@@ -157,9 +158,9 @@ void CidsByPrefix(const App& app, Ctx& ctx) {
   }
   // A leading '/' is how CIDs appear in paths; accept it.
   prefix = std::string(absl::StripPrefix(prefix, "/"));
-  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HTTP_ASSIGN_OR_FAIL(ctx, std::vector<std::string> found,
-                      app.cids().FindByPrefix(*txn, prefix, limit));
+                      site.cids().FindByPrefix(*txn, prefix, limit));
   ctx.Json(200, {{"prefix", prefix}, {"cids", found}});
 }
 
@@ -175,17 +176,17 @@ bool EtagMatches(const std::string& header, absl::string_view etag) {
 
 }  // namespace
 
-bool TryCid(const App& app, Ctx& ctx) {
+bool TryCid(const Site& site, Ctx& ctx) {
   absl::StatusOr<CidReference> ref = ParseCidReference(ctx.req.path);
   if (!ref.ok()) return false;
-  absl::StatusOr<std::unique_ptr<Transaction>> txn = app.Read();
+  absl::StatusOr<std::unique_ptr<Transaction>> txn = site.Read();
   if (!txn.ok()) {
     ctx.Fail(txn.status());
     return true;
   }
   absl::StatusOr<std::shared_ptr<const std::string>> bytes =
-      app.cids().Get(**txn, ref->cid.cid);
-  app.LogFolderProblems();
+      site.cids().Get(**txn, ref->cid.cid);
+  site.LogFolderProblems();
   if (!bytes.ok()) {
     if (bytes.status().code() == absl::StatusCode::kNotFound) return false;
     if (bytes.status().code() == absl::StatusCode::kDataLoss) {
@@ -218,8 +219,8 @@ bool TryCid(const App& app, Ctx& ctx) {
   return true;
 }
 
-void AddCidRoutes(App& app, Router& r) {
-  const App* a = &app;
+void AddCidRoutes(Site& site, Router& r) {
+  const Site* a = &site;
   r.Add("GET", "/upload", kPageView, UploadForm);
   r.Add("POST", "/upload", kNoFlags, [a](Ctx& c) { Upload(*a, c); });
   r.Add("POST", "/api/cids", kJsonOnly, [a](Ctx& c) { ApiCreateCid(*a, c); });

@@ -21,8 +21,7 @@
 #include "absl/strings/str_replace.h"
 #include "app/entities.h"
 #include "app/interactions.h"
-#include "http/alias_router.h"
-#include "http/internal/app.h"
+#include "http/internal/site.h"
 #include "http/internal/entity_pages.h"
 #include "http/internal/json_body.h"
 #include "http/render.h"
@@ -33,25 +32,15 @@ namespace {
 
 constexpr int64_t kHistoryLimit = 50;
 
-// Checks what the HTTP layer adds to app/'s own validation: the form's
-// reserved name, UTF-8, and the syntax of alias definitions.
+// The checks every writer of an entity makes (app/entities.h), and the one
+// name this layer reserves: /<kind>/new is the address of the form.
 absl::Status CheckInput(EntityKind kind, const EntityInput& input) {
   if (absl::Status s = ValidateEntityName(input.name); !s.ok()) return s;
   if (input.name == "new") {
     return absl::InvalidArgumentError(
         "the name 'new' is reserved (it is the address of the form)");
   }
-  if (input.definition && !IsValidUtf8(*input.definition)) {
-    return absl::InvalidArgumentError("the definition is not valid UTF-8");
-  }
-  if (kind == EntityKind::kAlias && input.definition) {
-    absl::Status parsed = ParseAliasDefinition(*input.definition).status();
-    if (!parsed.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("alias definition: ", parsed.message()));
-    }
-  }
-  return absl::OkStatus();
+  return ValidateEntityDefinition(kind, input.definition);
 }
 
 // Parses a JSON create or update. For an update, absent fields keep the
@@ -102,8 +91,8 @@ EntityInput InputFromForm(EntityKind kind, const EntityFormValues& values) {
   return input;
 }
 
-void List(const App& app, EntityKind kind, Ctx& ctx) {
-  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+void List(const Site& site, EntityKind kind, Ctx& ctx) {
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HTTP_ASSIGN_OR_FAIL(ctx, std::vector<Entity> list, ListEntities(*txn, kind));
   if (ctx.json) {
     nlohmann::json items = nlohmann::json::array();
@@ -115,9 +104,9 @@ void List(const App& app, EntityKind kind, Ctx& ctx) {
   ctx.Page(KindTitle(kind), EntityListHtml(kind, list), EntityPluralName(kind));
 }
 
-void View(const App& app, EntityKind kind, Ctx& ctx) {
+void View(const Site& site, EntityKind kind, Ctx& ctx) {
   const std::string& name = ctx.args[0];
-  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HTTP_ASSIGN_OR_FAIL(ctx, Entity entity, GetEntity(*txn, kind, name));
   HTTP_ASSIGN_OR_FAIL(ctx, std::vector<Interaction> history,
                       RecentInteractions(*txn, EntityDisplayName(kind), name,
@@ -134,12 +123,12 @@ void View(const App& app, EntityKind kind, Ctx& ctx) {
            EntityViewHtml(entity, history), EntityPluralName(kind));
 }
 
-void ApiCreate(const App& app, EntityKind kind, Ctx& ctx) {
+void ApiCreate(const Site& site, EntityKind kind, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, EntityInput input,
                       InputFromJson(kind, ctx.body.bytes, nullptr));
   HTTP_RETURN_IF_ERROR(ctx, CheckInput(kind, input));
   Entity created;
-  HTTP_RETURN_IF_ERROR(ctx, app.Write([&](Transaction& txn) {
+  HTTP_RETURN_IF_ERROR(ctx, site.Write([&](Transaction& txn) {
     absl::StatusOr<Entity> e = CreateEntity(txn, kind, input);
     if (e.ok()) created = *std::move(e);
     return e.status();
@@ -148,10 +137,10 @@ void ApiCreate(const App& app, EntityKind kind, Ctx& ctx) {
   ctx.Json(201, EntityJson(created, /*with_definition=*/true));
 }
 
-void ApiUpdate(const App& app, EntityKind kind, Ctx& ctx) {
+void ApiUpdate(const Site& site, EntityKind kind, Ctx& ctx) {
   const std::string& name = ctx.args[0];
   Entity updated;
-  HTTP_RETURN_IF_ERROR(ctx, app.Write([&](Transaction& txn) -> absl::Status {
+  HTTP_RETURN_IF_ERROR(ctx, site.Write([&](Transaction& txn) -> absl::Status {
     absl::StatusOr<Entity> current = GetEntity(txn, kind, name);
     if (!current.ok()) return current.status();
     absl::StatusOr<EntityInput> input =
@@ -165,8 +154,8 @@ void ApiUpdate(const App& app, EntityKind kind, Ctx& ctx) {
   ctx.Json(200, EntityJson(updated, /*with_definition=*/true));
 }
 
-void ApiDelete(const App& app, EntityKind kind, Ctx& ctx) {
-  HTTP_RETURN_IF_ERROR(ctx, app.Write([&](Transaction& txn) {
+void ApiDelete(const Site& site, EntityKind kind, Ctx& ctx) {
+  HTTP_RETURN_IF_ERROR(ctx, site.Write([&](Transaction& txn) {
     return DeleteEntity(txn, kind, ctx.args[0]);
   }));
   ctx.NoContent();
@@ -177,8 +166,8 @@ void NewForm(EntityKind kind, Ctx& ctx) {
            EntityFormHtml(kind, "", {}, ""), EntityPluralName(kind));
 }
 
-void EditForm(const App& app, EntityKind kind, Ctx& ctx) {
-  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+void EditForm(const Site& site, EntityKind kind, Ctx& ctx) {
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HTTP_ASSIGN_OR_FAIL(ctx, Entity e, GetEntity(*txn, kind, ctx.args[0]));
   EntityFormValues values{.name = e.name,
                           .definition = e.definition.value_or(""),
@@ -188,14 +177,14 @@ void EditForm(const App& app, EntityKind kind, Ctx& ctx) {
 }
 
 // POST /<kind>/new and /<kind>/<name>/edit.
-void SubmitForm(const App& app, EntityKind kind, bool is_new, Ctx& ctx) {
+void SubmitForm(const Site& site, EntityKind kind, bool is_new, Ctx& ctx) {
   const std::string original = is_new ? "" : ctx.args[0];
   EntityFormValues values = ValuesFromForm(ctx);
   EntityInput input = InputFromForm(kind, values);
   Entity saved;
   absl::Status status = CheckInput(kind, input);
   if (status.ok()) {
-    status = app.Write([&](Transaction& txn) {
+    status = site.Write([&](Transaction& txn) {
       absl::StatusOr<Entity> e = is_new
                                      ? CreateEntity(txn, kind, input)
                                      : UpdateEntity(txn, kind, original, input);
@@ -230,10 +219,10 @@ absl::StatusOr<bool> ParseEnabled(const Ctx& ctx) {
       "send enabled=1 or enabled=0 (or {\"enabled\": true|false})");
 }
 
-void SetEnabled(const App& app, EntityKind kind, Ctx& ctx) {
+void SetEnabled(const Site& site, EntityKind kind, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, bool enabled, ParseEnabled(ctx));
   Entity saved;
-  HTTP_RETURN_IF_ERROR(ctx, app.Write([&](Transaction& txn) {
+  HTTP_RETURN_IF_ERROR(ctx, site.Write([&](Transaction& txn) {
     absl::StatusOr<Entity> e = SetEntityEnabled(txn, kind, ctx.args[0], enabled);
     if (e.ok()) saved = *std::move(e);
     return e.status();
@@ -242,8 +231,8 @@ void SetEnabled(const App& app, EntityKind kind, Ctx& ctx) {
   ctx.Redirect(303, EntityPath(kind, saved.name));
 }
 
-void DeleteFromForm(const App& app, EntityKind kind, Ctx& ctx) {
-  HTTP_RETURN_IF_ERROR(ctx, app.Write([&](Transaction& txn) {
+void DeleteFromForm(const Site& site, EntityKind kind, Ctx& ctx) {
+  HTTP_RETURN_IF_ERROR(ctx, site.Write([&](Transaction& txn) {
     return DeleteEntity(txn, kind, ctx.args[0]);
   }));
   if (ctx.json) return ctx.NoContent();
@@ -252,10 +241,10 @@ void DeleteFromForm(const App& app, EntityKind kind, Ctx& ctx) {
 
 }  // namespace
 
-void AddEntityRoutes(App& app, Router& r) {
+void AddEntityRoutes(Site& site, Router& r) {
   for (EntityKind kind : kAllEntityKinds) {
     const std::string base = absl::StrCat("/", EntityPluralName(kind));
-    const App* a = &app;
+    const Site* a = &site;
     r.Add("GET", base, kJsonSuffix | kPageView,
           [a, kind](Ctx& c) { List(*a, kind, c); });
     r.Add("POST", base, kJsonOnly,

@@ -14,7 +14,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "http/internal/app.h"
+#include "http/internal/site.h"
 #include "http/internal/context.h"
 #include "http/render.h"
 #include "http/status_map.h"
@@ -22,7 +22,7 @@
 
 namespace viewer {
 
-using http_internal::App;
+using http_internal::Site;
 using http_internal::Ctx;
 using http_internal::RequestBody;
 
@@ -143,12 +143,12 @@ std::string DefaultErrorMessage(int status, uint64_t max_body,
 
 class ViewerServer::Impl {
  public:
-  explicit Impl(ViewerOptions options) : app_(std::move(options)) {
-    const ViewerOptions& o = app_.options();
+  explicit Impl(ViewerOptions options) : site_(std::move(options)) {
+    const ViewerOptions& o = site_.options();
     server_.set_tcp_nodelay(true);
     server_.set_socket_options(SocketOptions);
     server_.set_payload_max_length(
-        BodyLimit(o.max_body_bytes, app_.byte_limit()));
+        BodyLimit(o.max_body_bytes, site_.byte_limit()));
     server_.set_keep_alive_max_count(1000);
     server_.set_keep_alive_timeout(2);
     const int threads = ThreadCount(o.threads);
@@ -195,8 +195,8 @@ class ViewerServer::Impl {
           Ctx ctx(req, res, chrome_);
           ctx.json = http_internal::WantsJson(req);
           ctx.Error(res.status, DefaultErrorMessage(
-                                    res.status, app_.options().max_body_bytes,
-                                    app_.byte_limit()));
+                                    res.status, site_.options().max_body_bytes,
+                                    site_.byte_limit()));
           return httplib::Server::HandlerResponse::Handled;
         }));
     server_.set_exception_handler([this](const httplib::Request& req,
@@ -209,7 +209,7 @@ class ViewerServer::Impl {
         what = e.what();
       } catch (...) {
       }
-      app_.Log(absl::StrCat("error: ", req.method, " ",
+      site_.Log(absl::StrCat("error: ", req.method, " ",
                             absl::CHexEscape(req.path), ": ", what));
       Ctx ctx(req, res, chrome_);
       ctx.json = http_internal::WantsJson(req);
@@ -293,7 +293,7 @@ class ViewerServer::Impl {
     }
     // A demo refuses changes by method alone, before reading any body
     // (which is then left unread: the connection closes after the answer).
-    if (app_.options().read_only && req.method != "GET" &&
+    if (site_.options().read_only && req.method != "GET" &&
         req.method != "HEAD") {
       if (req.get_header_value<uint64_t>("Content-Length") > 0 ||
           req.has_header("Transfer-Encoding")) {
@@ -317,7 +317,7 @@ class ViewerServer::Impl {
   void RefuseMethod(const httplib::Request& req, httplib::Response& res) {
     Ctx ctx(req, res, chrome_);
     ctx.json = http_internal::WantsJson(req);
-    if (app_.options().read_only) {
+    if (site_.options().read_only) {
       res.set_header("Allow", "GET, HEAD");
       ctx.Error(405,
                 absl::StrCat("this is a read-only demo: ", req.method,
@@ -347,20 +347,20 @@ class ViewerServer::Impl {
       if (res.status < 400) res.status = 400;
       return;
     }
-    app_.Handle(ctx);
-    if (app_.options().log_requests) {
-      app_.Log(absl::StrCat(req.method, " ", absl::CHexEscape(req.path), " ",
-                            res.status, " ",
-                            absl::ToDoubleMilliseconds(absl::Now() - start),
-                            "ms"));
+    site_.Handle(ctx);
+    if (site_.options().log_requests) {
+      site_.Log(absl::StrCat(
+          req.method, " ", absl::CHexEscape(req.path), " ", res.status, " ",
+          absl::ToDoubleMilliseconds(absl::Now() - start), "ms"));
     }
   }
 
-  App app_;
-  const PageChrome chrome_{.memory_mode = app_.options().memory_mode,
-                           .read_only = app_.options().read_only,
-                           .dumped = app_.options().memory_mode &&
-                                     !app_.options().dump_path.empty()};
+  Site site_;
+  const PageChrome chrome_{
+      .memory_mode = site_.store_mode() == StoreMode::kMemory,
+      .read_only = site_.options().read_only,
+      .dumped = site_.store_mode() == StoreMode::kMemory &&
+                !site_.options().dump_path.empty()};
   httplib::Server server_;
   std::thread thread_;
   std::atomic<bool> listen_returned_{false};

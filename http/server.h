@@ -5,8 +5,8 @@
 //
 //   ManualClock clock;
 //   std::unique_ptr<MemoryStore> store = ...;
-//   ViewerServer server({.store = store.get(), .clock = &clock,
-//                        .memory_mode = true});
+//   ViewerServer server({.store = {store.get(), StoreMode::kMemory},
+//                        .clock = &clock});
 //   if (absl::Status s = server.Bind("127.0.0.1", 0); !s.ok()) ...
 //   server.Start();                 // serves from a background thread
 //   Get(absl::StrCat(server.url(), "/servers.json"));
@@ -15,9 +15,10 @@
 // Or, in main(): Bind, then Run() in the calling thread, with Stop()
 // called from a signal-watching thread.
 //
-// The routes are listed at the top of http/routes_entities.cc,
-// routes_cids.cc, routes_misc.cc, routes_keep.cc and invoke.cc (the fallback
-// chain: alias, server, CID, 404). Every failure a client can cause is a 4xx,
+// The routes are listed at the top of each http/routes_<name>.cc (home,
+// history, search, entities, cids, export, dump) and routes_fallback.cc
+// (the fallback chain: alias, server, CID, 404). Every failure a client
+// can cause is a 4xx,
 // and a request that fails changes nothing stored (each request writes in one
 // transaction, committed only on success).
 //
@@ -36,21 +37,22 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "app/cid_directory.h"
+#include "app/store_handle.h"
 #include "engine/clock.h"
 #include "engine/store.h"
 
 namespace viewer {
 
 struct ViewerOptions {
-  // The store holding the nine tables (app/schemas.h); not owned, must
-  // outlive the server. Required.
-  Store* store = nullptr;
+  // The store holding the application's tables (app/schemas.h), and its
+  // mode: memory mode shows a banner on every page and says "memory" in
+  // /status.json. The store is not owned and must outlive the server.
+  // Required.
+  StoreHandle store;
   // Where "now" comes from (uptime; the store has its own); not owned.
   Clock* clock = SystemClock::Get();
   // The read-only cids/ folder; not owned; null when there is none.
   CidDirectory* cids = nullptr;
-  // Memory mode: a banner on every page, "memory" in /status.json.
-  bool memory_mode = false;
   // Largest request body accepted; larger ones get 413.
   uint64_t max_body_bytes = uint64_t{64} << 20;
   // Worker threads; 0: one per CPU, at least 8.

@@ -41,21 +41,23 @@ absl::StatusOr<int64_t> CountAllEntities(Store& store) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> OpenSessionStore(const Config& config) {
-  if (config.mode == StoreMode::kMemory) {
-    if (!config.load_path.empty()) {
-      return LoadIntoMemory(config.load_path, MemoryOptionsFor(config));
-    }
-    VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<MemoryStore> store,
+absl::StatusOr<SessionStore> OpenSessionStore(const Config& config) {
+  SessionStore opened{.mode = config.mode};
+  if (config.in_memory() && !config.load_path.empty()) {
+    VIEWER_ASSIGN_OR_RETURN(
+        opened.store,
+        LoadIntoMemory(config.load_path, MemoryOptionsFor(config)));
+  } else if (config.in_memory()) {
+    VIEWER_ASSIGN_OR_RETURN(opened.store,
                             MemoryStore::Open(MemoryOptionsFor(config)));
-    return std::unique_ptr<Store>(std::move(store));
+  } else {
+    SqliteOptions options;
+    options.path = config.database_path;
+    options.catalog = AppCatalog();
+    VIEWER_ASSIGN_OR_RETURN(opened.store,
+                            SqliteStore::Open(std::move(options)));
   }
-  SqliteOptions options;
-  options.path = config.database_path;
-  options.catalog = AppCatalog();
-  VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store,
-                          SqliteStore::Open(std::move(options)));
-  return std::unique_ptr<Store>(std::move(store));
+  return opened;
 }
 
 absl::StatusOr<int64_t> SeedSession(const Config& config, Store& store,

@@ -1,11 +1,13 @@
-// The store of one viewer run and how a memory session is kept (issue 6):
-// opening it (disk, empty memory, or memory loaded from a file), seeding
-// it, and dumping it to the one file named at start. Part of the `viewer`
-// executable, like launch.cc: these are the places that pick a backend.
+// The store of one viewer run and how a memory session is kept
+// (docs/in_memory_database.md, "Keeping work"): opening it (disk, empty memory,
+// or memory loaded from a file), seeding it, and dumping it to the one file
+// named at start. Part of the `viewer` executable, like launch.cc: these are
+// the places that pick a backend.
 //
-//   absl::StatusOr<std::unique_ptr<Store>> store = OpenSessionStore(config);
+//   VIEWER_ASSIGN_OR_RETURN(SessionStore opened, OpenSessionStore(config));
 //   if (!config.seed.empty()) VIEWER_RETURN_IF_ERROR(SeedSession(...));
-//   SessionDumper dumper(store->get(), config.dump_path);
+//   SessionDumper dumper(opened.store.get(), config.dump_path);
+//   ViewerServer server({.store = opened.handle(), ...});
 //   options.dump = [&] { return dumper.Dump(); };
 //   ...
 //   VIEWER_ASSIGN_OR_RETURN(DumpReport report, dumper.Dump());  // at exit
@@ -23,17 +25,27 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "app/cid_directory.h"
+#include "app/store_handle.h"
 #include "engine/mutex.h"
 #include "engine/store.h"
 #include "http/config.h"
 
 namespace viewer {
 
+// The store of one run and the mode it runs in (config.mode).
+struct SessionStore {
+  std::unique_ptr<Store> store;
+  StoreMode mode = StoreMode::kDisk;
+
+  // The store with its mode, for the server and its pages.
+  StoreHandle handle() const { return {.store = store.get(), .mode = mode}; }
+};
+
 // The store `config` asks for: the SQLite file (disk mode), or a memory
 // store limited to config.max_memory_bytes, empty or holding what
 // config.load_path holds (LoadIntoMemory; the file is only read). Errors
 // are the backends' and LoadIntoMemory's, with the file named.
-absl::StatusOr<std::unique_ptr<Store>> OpenSessionStore(const Config& config);
+absl::StatusOr<SessionStore> OpenSessionStore(const Config& config);
 
 // Adds the seed config.seed ("demo": SeedDemo, on `cids`) in one
 // transaction. Returns how many entities it created (0 when all existed).

@@ -1,6 +1,6 @@
 // The one place where an absl::Status code becomes an HTTP status
-// (STYLE.md habit 11). Handlers never pick an error status by hand for a
-// Status they got from app/ or the store.
+// (docs/design.md, "A request, from socket to store and back"). Handlers never
+// pick an error status by hand for a Status they got from app/ or the store.
 //
 //   absl::Status s = DeleteEntity(txn, kind, name);
 //   if (!s.ok()) return ctx.Error(HttpStatusFor(s), s.message());

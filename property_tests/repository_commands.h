@@ -1,5 +1,5 @@
 // Repository-level commands of the storage property: the application's
-// repositories (app/entities.h, cid_store.h, interactions.h,
+// repositories (app/entities.h, cid_repository.h, interactions.h,
 // invocations.h, page_views.h, exports.h) called on the memory store and
 // the SQLite store with the same arguments, every result compared whole
 // (errors by code and message). Names come from a small alphabet that

@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/entities.h"
 #include "app/exports.h"
 #include "app/interactions.h"

@@ -1,7 +1,7 @@
 # Shared by run.sh and test.sh: install missing Debian packages, configure
 # and build. Sourced, not run.
 
-# The Debian packages viewer builds with (DESIGN.md "design card").
+# The Debian packages viewer builds with.
 VIEWER_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libabsl-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
@@ -40,14 +40,36 @@ ensure_packages() {
     { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends "${missing[@]}"; }
 }
 
+# cache_has DIR -DNAME=VALUE...: true when DIR's CMake cache already holds
+# every NAME with that VALUE.
+cache_has() {
+  local dir=$1
+  shift
+  local arg name value
+  for arg in "$@"; do
+    case "$arg" in
+      -D*=*) name=${arg#-D}; value=${name#*=}; name=${name%%=*}
+             name=${name%%:*}
+             grep -qx "${name}:[A-Z]*=${value}" "$dir/CMakeCache.txt" ||
+               return 1 ;;
+    esac
+  done
+}
+
 # configure_and_build DIR [CMAKE_ARGS...] -- [TARGETS...]
+# Configures DIR when it is new or was configured with other values for
+# the -D arguments given (a build.ninja from an older ./test.sh, say), then
+# builds the targets (all when none are named).
 configure_and_build() {
   local dir=$1
   shift
   local cmake_args=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do cmake_args+=("$1"); shift; done
   [ "${1:-}" = "--" ] && shift
-  if [ ! -f "$dir/build.ninja" ]; then
+  if [ -f "$dir/build.ninja" ] && ! cache_has "$dir" "${cmake_args[@]}"; then
+    echo "==> reconfiguring $dir: ${cmake_args[*]}"
+    cmake "$dir" "${cmake_args[@]}"
+  elif [ ! -f "$dir/build.ninja" ]; then
     # ccache, where installed, makes a rebuild in a fresh clone cheap.
     local launcher=()
     if command -v ccache >/dev/null; then

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang in build-fuzz and runs each for a
+# Builds with clang in build-fuzz: first the libraries of every layer with
+# -Wthread-safety -Werror (target lock_checked: a lock annotation that does
+# not hold fails here), then the libFuzzer targets, and runs each for a
 # bounded time from its committed corpus (tests/fuzz/corpus/<target>/, only
 # read), printing the executions of each. Installs nothing: it stops with a
 # message when clang or the fuzzer runtime is missing (Debian packages clang
@@ -9,9 +11,9 @@
 #   scripts/fuzz.sh 60           every target, 60 s each
 #   scripts/fuzz.sh 20 alias     one target
 #
-# Exit status 1 when a target crashed, leaked, timed out or broke one of
-# its properties; the input that did it is in
-# build-fuzz/tests/fuzz/work/<target>/artifacts/.
+# Exit status 1 when a lock annotation does not hold, or when a target
+# crashed, leaked, timed out or broke one of its properties; the input that
+# did it is in build-fuzz/tests/fuzz/work/<target>/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,14 +45,19 @@ clang++ -fsanitize=fuzzer,address,undefined "$probe/probe.cc" \
 dir=build-fuzz
 if [ ! -f "$dir/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DVIEWER_FUZZ=ON \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo
+      -DVIEWER_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
 grep -q '^CMAKE_CXX_COMPILER_ID:.*Clang\|^CMAKE_CXX_COMPILER:.*clang' \
     "$dir/CMakeCache.txt" ||
   die "$dir was configured with another compiler; remove it and run again"
 grep -q '^VIEWER_FUZZ:BOOL=ON' "$dir/CMakeCache.txt" ||
   cmake "$dir" -DVIEWER_FUZZ=ON >/dev/null
+grep -q '^VIEWER_WERROR:BOOL=ON' "$dir/CMakeCache.txt" ||
+  cmake "$dir" -DVIEWER_WERROR=ON >/dev/null
 ninja -C "$dir" build.ninja >/dev/null  # re-runs cmake when a list changed
+echo "fuzz.sh: checking lock annotations (-Wthread-safety -Werror)"
+ninja -C "$dir" lock_checked ||
+  die "a lock annotation does not hold (-Wthread-safety, above)"
 if [ ${#targets[@]} -eq 0 ]; then
   for t in cid alias template import; do
     if ninja -C "$dir" -t query "${t}_fuzz" >/dev/null 2>&1; then

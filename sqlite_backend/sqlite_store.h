@@ -1,7 +1,7 @@
-// The SQLite backend of the storage contract (engine/store.h): the disk
-// store, a file in the original Python application's SQLAlchemy layout
-// (DESIGN.md section 4), so a secureapp.db made by either program opens in
-// the other.
+// The SQLite backend of the storage contract (engine/store.h): the disk store,
+// a file in the original Python application's SQLAlchemy layout
+// (docs/design.md, "The SQLite backend"), so a secureapp.db made by either
+// program opens in the other.
 //
 //   SqliteOptions options;
 //   options.path = "/var/lib/viewer/secureapp.db";

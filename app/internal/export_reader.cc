@@ -13,6 +13,7 @@
 #include "app/entities.h"
 #include "app/export_import.h"
 #include "app/interactions.h"
+#include "engine/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer::app_internal {
@@ -30,7 +31,7 @@ constexpr size_t kMaxQuotedChars = 40;
 // every non-ASCII byte too, so that the message can go into JSON.
 std::string OneLine(absl::string_view text) {
   const std::string cut = TruncateUtf8(text, kMaxProblemChars);
-  const bool escape_high = !IsValidUtf8Text(cut);
+  const bool escape_high = !IsValidUtf8(cut);
   std::string out;
   for (char c : cut) {
     const unsigned char u = static_cast<unsigned char>(c);
@@ -175,54 +176,112 @@ const json* ArrayMember(const json& object, absl::string_view path,
   return v;
 }
 
+// Calls on_item(i, path, item) for each item of `array` that is an object
+// (`path` is "name[i]"); any other item is a problem.
+template <typename OnItem>
+void ForEachObject(const json& array, absl::string_view name, Problems& p,
+                   OnItem on_item) {
+  for (size_t i = 0; i < array.size(); ++i) {
+    const std::string path = Item(name, i);
+    const json& item = array[i];
+    if (!item.is_object()) {
+      p.Add(path, absl::StrCat("expected an object, got ", item.type_name()));
+      continue;
+    }
+    on_item(i, path, item);
+  }
+}
+
+// The names of one kind read so far, each with the index it was first
+// read at: names must be valid, and unique within their kind.
+class EntityNames {
+ public:
+  explicit EntityNames(absl::string_view plural) : plural_(plural) {}
+
+  void Check(const std::string& name, size_t i, absl::string_view path,
+             Problems& p) {
+    absl::Status valid = ValidateEntityName(name);
+    auto [it, inserted] = first_index_.try_emplace(name, i);
+    if (!valid.ok()) {
+      p.Add(Path(path, "name"), valid.message());
+    } else if (!inserted) {
+      p.Add(Path(path, "name"),
+            absl::StrCat("duplicate name \"", name, "\" (also ",
+                         Item(plural_, it->second), ")"));
+    }
+  }
+
+ private:
+  const std::string plural_;
+  absl::flat_hash_map<std::string, size_t> first_index_;
+};
+
+DocEntity ReadEntity(const json& e, EntityKind kind, size_t i,
+                     absl::string_view path, EntityNames& names, Problems& p) {
+  DocEntity d;
+  if (std::optional<std::string> name = RequiredString(e, path, "name", p)) {
+    names.Check(*name, i, path, p);
+    d.name = *std::move(name);
+  }
+  if (EntityNeedsDefinition(kind)) {
+    d.definition = RequiredString(
+        e, path, "definition", p,
+        absl::StrCat("a ", EntityDisplayName(kind), " needs a definition"));
+  } else {
+    OptionalString(e, path, "definition", p, &d.definition);
+  }
+  // The same check as the forms' (an alias definition must parse).
+  if (absl::Status s = ValidateEntityDefinition(kind, d.definition); !s.ok()) {
+    p.Add(Path(path, "definition"), s.message());
+  }
+  if (const json* enabled = Member(e, "enabled")) {
+    if (enabled->is_boolean()) {
+      d.enabled = enabled->get<bool>();
+    } else {
+      p.Add(Path(path, "enabled"),
+            absl::StrCat("expected true or false, got ", enabled->type_name()));
+    }
+  }
+  OptionalTime(e, path, "created_at", p, &d.created_at);
+  OptionalTime(e, path, "updated_at", p, &d.updated_at);
+  return d;
+}
+
 void ReadEntities(const json& root, EntityKind kind, Problems& p,
                   ExportDocument& doc) {
   const std::string plural(EntityPluralName(kind));
   const json* array = ArrayMember(root, "", plural.c_str(), p);
   if (array == nullptr) return;
   std::vector<DocEntity> out;
-  absl::flat_hash_map<std::string, size_t> first_index;
-  for (size_t i = 0; i < array->size(); ++i) {
-    const std::string path = Item(plural, i);
-    const json& e = (*array)[i];
-    if (!e.is_object()) {
-      p.Add(path, absl::StrCat("expected an object, got ", e.type_name()));
-      continue;
-    }
-    DocEntity d;
-    if (std::optional<std::string> name = RequiredString(e, path, "name", p)) {
-      absl::Status valid = ValidateEntityName(*name);
-      auto [it, inserted] = first_index.try_emplace(*name, i);
-      if (!valid.ok()) {
-        p.Add(Path(path, "name"), valid.message());
-      } else if (!inserted) {
-        p.Add(Path(path, "name"),
-              absl::StrCat("duplicate name \"", *name, "\" (also ",
-                           Item(plural, it->second), ")"));
-      }
-      d.name = *std::move(name);
-    }
-    if (EntityNeedsDefinition(kind)) {
-      d.definition = RequiredString(
-          e, path, "definition", p,
-          absl::StrCat("a ", EntityDisplayName(kind), " needs a definition"));
-    } else {
-      OptionalString(e, path, "definition", p, &d.definition);
-    }
-    if (const json* enabled = Member(e, "enabled")) {
-      if (enabled->is_boolean()) {
-        d.enabled = enabled->get<bool>();
-      } else {
-        p.Add(
-            Path(path, "enabled"),
-            absl::StrCat("expected true or false, got ", enabled->type_name()));
-      }
-    }
-    OptionalTime(e, path, "created_at", p, &d.created_at);
-    OptionalTime(e, path, "updated_at", p, &d.updated_at);
-    out.push_back(std::move(d));
-  }
+  EntityNames names(plural);
+  ForEachObject(*array, plural, p,
+                [&](size_t i, const std::string& path, const json& e) {
+                  out.push_back(ReadEntity(e, kind, i, path, names, p));
+                });
   doc.entities[static_cast<int>(kind)] = std::move(out);
+}
+
+DocPageView ReadPageView(const json& v, absl::string_view path, Problems& p) {
+  DocPageView d;
+  d.path = RequiredString(v, path, "path", p).value_or("");
+  if (Member(v, "method") == nullptr) d.method = "GET";
+  OptionalString(v, path, "method", p, &d.method);
+  OptionalString(v, path, "user_agent", p, &d.user_agent);
+  OptionalString(v, path, "ip_address", p, &d.ip_address);
+  OptionalTime(v, path, "viewed_at", p, &d.viewed_at);
+  return d;
+}
+
+DocInteraction ReadInteraction(const json& v, absl::string_view path,
+                               Problems& p) {
+  DocInteraction d;
+  d.entity_type = RequiredString(v, path, "entity_type", p).value_or("");
+  d.entity_name = RequiredString(v, path, "entity_name", p).value_or("");
+  d.action = RequiredString(v, path, "action", p).value_or("");
+  OptionalString(v, path, "message", p, &d.message);
+  d.content = RequiredString(v, path, "content", p).value_or("");
+  OptionalTime(v, path, "created_at", p, &d.created_at);
+  return d;
 }
 
 void ReadHistory(const json& root, Problems& p, ExportDocument& doc) {
@@ -234,74 +293,51 @@ void ReadHistory(const json& root, Problems& p, ExportDocument& doc) {
     return;
   }
   if (const json* views = ArrayMember(*history, "history", "page_views", p)) {
-    for (size_t i = 0; i < views->size(); ++i) {
-      const std::string path = Item("history.page_views", i);
-      const json& v = (*views)[i];
-      if (!v.is_object()) {
-        p.Add(path, absl::StrCat("expected an object, got ", v.type_name()));
-        continue;
-      }
-      DocPageView d;
-      d.path = RequiredString(v, path, "path", p).value_or("");
-      if (Member(v, "method") == nullptr) d.method = "GET";
-      OptionalString(v, path, "method", p, &d.method);
-      OptionalString(v, path, "user_agent", p, &d.user_agent);
-      OptionalString(v, path, "ip_address", p, &d.ip_address);
-      OptionalTime(v, path, "viewed_at", p, &d.viewed_at);
-      doc.page_views.push_back(std::move(d));
-    }
+    ForEachObject(*views, "history.page_views", p,
+                  [&](size_t, const std::string& path, const json& v) {
+                    doc.page_views.push_back(ReadPageView(v, path, p));
+                  });
   }
   if (const json* list = ArrayMember(*history, "history", "interactions", p)) {
-    for (size_t i = 0; i < list->size(); ++i) {
-      const std::string path = Item("history.interactions", i);
-      const json& v = (*list)[i];
-      if (!v.is_object()) {
-        p.Add(path, absl::StrCat("expected an object, got ", v.type_name()));
-        continue;
-      }
-      DocInteraction d;
-      d.entity_type = RequiredString(v, path, "entity_type", p).value_or("");
-      d.entity_name = RequiredString(v, path, "entity_name", p).value_or("");
-      d.action = RequiredString(v, path, "action", p).value_or("");
-      OptionalString(v, path, "message", p, &d.message);
-      d.content = RequiredString(v, path, "content", p).value_or("");
-      OptionalTime(v, path, "created_at", p, &d.created_at);
-      doc.interactions.push_back(std::move(d));
-    }
+    ForEachObject(*list, "history.interactions", p,
+                  [&](size_t, const std::string& path, const json& v) {
+                    doc.interactions.push_back(ReadInteraction(v, path, p));
+                  });
   }
+}
+
+// One item of "cids", when its CID is valid and its bytes match it.
+std::optional<DocCid> ReadCid(const json& c, absl::string_view path,
+                              Problems& p) {
+  std::optional<std::string> cid = RequiredString(c, path, "cid", p);
+  std::optional<std::string> base64 = RequiredString(c, path, "base64", p);
+  absl::StatusOr<ParsedCid> parsed =
+      cid ? ParseCid(*cid) : absl::InvalidArgumentError("");
+  if (cid && !parsed.ok()) p.Add(Path(path, "cid"), parsed.status().message());
+  DocCid d;
+  if (base64 && !absl::Base64Unescape(*base64, &d.bytes)) {
+    p.Add(Path(path, "base64"), "not valid base64");
+    return std::nullopt;
+  }
+  if (!parsed.ok() || !base64) return std::nullopt;
+  absl::Status match = CheckCidBytes(*parsed, d.bytes);
+  if (!match.ok()) {
+    p.Add(Path(path, "base64"),
+          absl::StrCat("the bytes do not match the CID: ", match.message()));
+    return std::nullopt;
+  }
+  d.cid = *std::move(cid);
+  return d;
 }
 
 void ReadCids(const json& root, Problems& p, ExportDocument& doc) {
   const json* array = ArrayMember(root, "", "cids", p);
   if (array == nullptr) return;
-  for (size_t i = 0; i < array->size(); ++i) {
-    const std::string path = Item("cids", i);
-    const json& c = (*array)[i];
-    if (!c.is_object()) {
-      p.Add(path, absl::StrCat("expected an object, got ", c.type_name()));
-      continue;
-    }
-    std::optional<std::string> cid = RequiredString(c, path, "cid", p);
-    std::optional<std::string> base64 = RequiredString(c, path, "base64", p);
-    absl::StatusOr<ParsedCid> parsed =
-        cid ? ParseCid(*cid) : absl::InvalidArgumentError("");
-    if (cid && !parsed.ok())
-      p.Add(Path(path, "cid"), parsed.status().message());
-    DocCid d;
-    if (base64 && !absl::Base64Unescape(*base64, &d.bytes)) {
-      p.Add(Path(path, "base64"), "not valid base64");
-      continue;
-    }
-    if (!parsed.ok() || !base64) continue;
-    absl::Status match = CheckCidBytes(*parsed, d.bytes);
-    if (!match.ok()) {
-      p.Add(Path(path, "base64"),
-            absl::StrCat("the bytes do not match the CID: ", match.message()));
-      continue;
-    }
-    d.cid = *std::move(cid);
-    doc.cids.push_back(std::move(d));
-  }
+  ForEachObject(*array, "cids", p,
+                [&](size_t, const std::string& path, const json& c) {
+                  std::optional<DocCid> d = ReadCid(c, path, p);
+                  if (d) doc.cids.push_back(*std::move(d));
+                });
 }
 
 void ReadHeader(const json& root, Problems& p) {
@@ -364,40 +400,6 @@ absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text) {
     p.Add("document", absl::StrCat("cannot be read: ", e.what()));
     return p.ToStatus();
   }
-}
-
-bool IsValidUtf8Text(absl::string_view text) {
-  size_t i = 0;
-  const size_t n = text.size();
-  while (i < n) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int extra;
-    uint32_t min, cp;
-    if ((c & 0xe0) == 0xc0) {
-      extra = 1, min = 0x80, cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      extra = 2, min = 0x800, cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      extra = 3, min = 0x10000, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (n - i <= static_cast<size_t>(extra)) return false;
-    for (int k = 1; k <= extra; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
 }
 
 }  // namespace viewer::app_internal

@@ -75,10 +75,6 @@ struct ExportDocument {
 // kResourceExhausted when memory runs out.
 absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text);
 
-// True when `text` is valid UTF-8 (no overlong forms, no surrogates, nothing
-// past U+10FFFF).
-bool IsValidUtf8Text(absl::string_view text);
-
 }  // namespace viewer::app_internal
 
 #endif  // VIEWER_APP_INTERNAL_EXPORT_READER_H_

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "app/time_text.h"
 #include "http/render.h"
 
 namespace viewer::http_internal {

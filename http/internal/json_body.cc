@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/status_macros.h"
 
 namespace viewer::http_internal {
 
@@ -46,36 +47,41 @@ absl::StatusOr<JsonObject> ParseJsonObject(
   return JsonObject(std::move(value));
 }
 
-absl::StatusOr<std::optional<std::string>> JsonObject::String(
-    const std::string& key, bool required, bool null_ok) const {
+absl::StatusOr<const nlohmann::json*> JsonObject::Field(
+    const std::string& key, bool required, bool null_ok,
+    bool (nlohmann::json::*is_type)() const noexcept,
+    absl::string_view what) const {
   auto it = value_.find(key);
   if (it == value_.end() || (null_ok && it->is_null())) {
     if (required) {
-      return absl::InvalidArgumentError(absl::StrCat("missing field '", key, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("missing field '", key, "'"));
     }
-    return std::nullopt;
+    return nullptr;
   }
-  if (!it->is_string()) {
+  if (!((*it).*is_type)()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "field '", key, "' must be a string, got ", JsonTypeName(*it)));
+        "field '", key, "' must be ", what, ", got ", JsonTypeName(*it)));
   }
-  return it->get<std::string>();
+  return &*it;
+}
+
+absl::StatusOr<std::optional<std::string>> JsonObject::String(
+    const std::string& key, bool required, bool null_ok) const {
+  VIEWER_ASSIGN_OR_RETURN(
+      const nlohmann::json* field,
+      Field(key, required, null_ok, &nlohmann::json::is_string, "a string"));
+  if (field == nullptr) return std::nullopt;
+  return field->get<std::string>();
 }
 
 absl::StatusOr<std::optional<bool>> JsonObject::Bool(const std::string& key,
                                                      bool required) const {
-  auto it = value_.find(key);
-  if (it == value_.end()) {
-    if (required) {
-      return absl::InvalidArgumentError(absl::StrCat("missing field '", key, "'"));
-    }
-    return std::nullopt;
-  }
-  if (!it->is_boolean()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "field '", key, "' must be true or false, got ", JsonTypeName(*it)));
-  }
-  return it->get<bool>();
+  VIEWER_ASSIGN_OR_RETURN(const nlohmann::json* field,
+                          Field(key, required, /*null_ok=*/false,
+                                &nlohmann::json::is_boolean, "true or false"));
+  if (field == nullptr) return std::nullopt;
+  return field->get<bool>();
 }
 
 }  // namespace viewer::http_internal

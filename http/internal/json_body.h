@@ -41,6 +41,16 @@ class JsonObject {
                                            bool required) const;
 
  private:
+  // The member `key`; null when it is absent (or a JSON null, when
+  // `null_ok`) and not `required`; kInvalidArgument when it is absent and
+  // required, or present and not of the type `is_type` accepts (`what`
+  // names that type in the message).
+  absl::StatusOr<const nlohmann::json*> Field(const std::string& key,
+                                              bool required, bool null_ok,
+                                              bool (nlohmann::json::*is_type)()
+                                                  const noexcept,
+                                              absl::string_view what) const;
+
   nlohmann::json value_;
 };
 

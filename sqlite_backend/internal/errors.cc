@@ -35,6 +35,21 @@ std::optional<size_t> NamedColumn(absl::string_view message,
   return table.Find(message);
 }
 
+// A constraint failure, which SQLite words as `prefix` then the column:
+// `contract(*table, column)` when it names a column of `table`, else
+// SQLite's own text with `code`.
+absl::Status ConstraintFailed(absl::string_view message,
+                              absl::string_view prefix,
+                              const TableSchema* table,
+                              absl::Status (*contract)(const TableSchema&,
+                                                       size_t),
+                              absl::StatusCode code) {
+  std::optional<size_t> c =
+      table ? NamedColumn(message, prefix, *table) : std::nullopt;
+  if (c) return contract(*table, *c);
+  return absl::Status(code, message);
+}
+
 absl::Status Other(absl::StatusCode code, int rc, absl::string_view message) {
   return absl::Status(code,
                       absl::StrCat("sqlite: ", message, " (code ", rc, ")"));
@@ -51,22 +66,16 @@ absl::Status SqliteError(int rc, absl::string_view message,
       return absl::OkStatus();
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-    case SQLITE_CONSTRAINT_ROWID: {
+    case SQLITE_CONSTRAINT_ROWID:
       // A taken explicit id is reported by SQLite as "UNIQUE constraint
       // failed: t.id" too, which maps to column 0 here.
-      std::optional<size_t> c =
-          table ? NamedColumn(message, "UNIQUE constraint failed: ", *table)
-                : std::nullopt;
-      if (c) return UniqueViolation(*table, *c);
-      return absl::AlreadyExistsError(message);
-    }
-    case SQLITE_CONSTRAINT_NOTNULL: {
-      std::optional<size_t> c =
-          table ? NamedColumn(message, "NOT NULL constraint failed: ", *table)
-                : std::nullopt;
-      if (c) return NotNullViolation(*table, *c);
-      return absl::InvalidArgumentError(message);
-    }
+      return ConstraintFailed(message, "UNIQUE constraint failed: ", table,
+                              UniqueViolation,
+                              absl::StatusCode::kAlreadyExists);
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return ConstraintFailed(message, "NOT NULL constraint failed: ", table,
+                              NotNullViolation,
+                              absl::StatusCode::kInvalidArgument);
     default:
       break;
   }

@@ -8,7 +8,8 @@
 // Constraint failures get the contract's exact messages (engine/store.h:
 // UniqueViolation, NotNullViolation), a busy or locked database gets
 // DatabaseLocked() and SUM's overflow gets IntegerOverflow(), so callers of
-// either backend see the same code and the same text (DESIGN.md section 2).
+// either backend see the same code and the same text (docs/design.md, "The
+// storage contract").
 //
 // Thread safety: a pure function; call it from any thread.
 #ifndef VIEWER_SQLITE_BACKEND_INTERNAL_ERRORS_H_

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <utility>
 
 #include "engine/store.h"
@@ -36,8 +35,11 @@ void ConnectionPool::Adopt(std::unique_ptr<Connection> conn) {
 absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Acquire(
     absl::Duration timeout) {
   {
-    std::unique_lock<Mutex> lock(mu_);
-    if (!changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+    // MutexLock (not std::unique_lock, which clang cannot see through)
+    // holds mu_ here; the wait releases and retakes it. The predicate runs
+    // with mu_ held, inside the wait, where the analysis cannot follow.
+    MutexLock lock(&mu_);
+    if (!changed_.wait_for(mu_, absl::ToChronoNanoseconds(timeout),
                            [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
                              return CanTake();
                            })) {
@@ -81,8 +83,8 @@ void ConnectionPool::Release(std::unique_ptr<Connection> conn) {
 }
 
 bool WriteSlot::Acquire(absl::Duration timeout) {
-  std::unique_lock<Mutex> lock(mu_);
-  bool got = released_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+  MutexLock lock(&mu_);  // as in ConnectionPool::Acquire
+  bool got = released_.wait_for(mu_, absl::ToChronoNanoseconds(timeout),
                                 [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
                                   return !taken_;
                                 });

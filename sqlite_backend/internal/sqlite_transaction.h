@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "engine/store.h"
 #include "sqlite_backend/internal/connection.h"
 #include "sqlite_backend/internal/pool.h"
@@ -72,6 +73,12 @@ class SqliteTransaction final : public Transaction {
   absl::Status Exec(Sql sql, const TableSchema* table);
   // Runs a data-changing statement and returns sqlite3_changes().
   absl::StatusOr<int64_t> ExecChanges(Sql sql, size_t table);
+  // Runs a query about `table` and calls `on_row` with the statement at
+  // each result row, in order; stops at the first error (a step's, noted,
+  // or on_row's).
+  absl::Status ForEachRow(
+      Sql sql, const TableSchema& table,
+      absl::FunctionRef<absl::Status(sqlite3_stmt*)> on_row);
   // Reads every row of a SELECT ColumnList(table) statement.
   absl::StatusOr<std::vector<Row>> ReadRows(Sql sql, size_t table);
   // Runs a one-row aggregate and reads its first column as `column` of

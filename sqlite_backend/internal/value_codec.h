@@ -1,5 +1,5 @@
 // How contract Values are stored in SQLite, the original application's
-// layout (DESIGN.md section 4):
+// layout (docs/design.md, "The SQLite backend"):
 //
 //   INTEGER    -> INTEGER
 //   TEXT       -> TEXT, any bytes, bound with an explicit length

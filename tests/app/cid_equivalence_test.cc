@@ -8,7 +8,7 @@
 
 #include "app/cid.h"
 #include "app/cid_directory.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/app/cid_test_util.h"

@@ -14,7 +14,7 @@
 
 #include "app/cid.h"
 #include "app/cid_directory.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/schemas.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

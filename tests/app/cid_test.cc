@@ -25,6 +25,17 @@ constexpr char kCid65x[] =
     "AAAAAABBRg2doReeYM-O5F0saH5FyWNhHN-H0k8AblA2CN3yhjRM_9xtTs3FjuawqoPa1iVink"
     "uwwisBYRNepTWXpBBoUA";
 
+TEST(CidTest, Base64UrlAlphabetIsExactlyTheSixtyFourCharacters) {
+  std::string accepted;
+  for (int c = 0; c < 256; ++c) {
+    if (IsBase64UrlChar(static_cast<char>(c))) {
+      accepted.push_back(static_cast<char>(c));
+    }
+  }
+  EXPECT_EQ(accepted,
+            "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
+}
+
 TEST(ComputeCidTest, DesignExamples) {
   EXPECT_EQ(ComputeCid(""), "AAAAAAAA");
   EXPECT_EQ(ComputeCid("hello"), "AAAAAAAFaGVsbG8");

@@ -3,14 +3,16 @@
 // names. Bad documents: import_bad_documents_test.cc.
 #include "app/export_import.h"
 
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/entities.h"
+#include "app/exports.h"
 #include "app/interactions.h"
 #include "app/page_views.h"
 #include "app/schemas.h"
@@ -273,6 +275,21 @@ TEST_P(ExportImportTest, ImportingTheSameDocumentTwiceChangesNoEntity) {
   EXPECT_EQ(again.secrets, (ImportCounts{.unchanged = 1}));
   EXPECT_EQ(again.cids_added, 0);
   EXPECT_EQ(again.cids_present, 2);
+}
+
+TEST_P(ExportImportTest, AStoredExportIsACidAndAnExportRow) {
+  FillSource();
+  const std::string doc = Export({});
+  auto txn = source_.Write();
+  const CidRepository cids;
+  ASSERT_OK_AND_ASSIGN(ExportRecord record, StoreExport(*txn, cids, doc));
+  EXPECT_EQ(record.cid, ComputeCid(doc));
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const std::string> bytes,
+                       cids.Get(*txn, record.cid));
+  EXPECT_EQ(*bytes, doc);
+  ASSERT_OK_AND_ASSIGN(std::vector<ExportRecord> listed, ListExports(*txn, 5));
+  EXPECT_EQ(listed, std::vector<ExportRecord>{record});
+  ASSERT_OK(txn->Commit());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ExportImportTest, AllBackends(),

@@ -12,13 +12,13 @@
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
 #include "app/export_import.h"
+#include "engine/utf8.h"
 #include "gtest/gtest.h"
 #include "tests/testutil.h"
 
 namespace viewer::testing {
 namespace {
 
-using app_internal::IsValidUtf8Text;
 using ::testing::ElementsAre;
 
 TEST(FindCidReferences, FindsSlashCidWithOrWithoutAnExtension) {
@@ -31,17 +31,6 @@ TEST(FindCidReferences, FindsSlashCidWithOrWithoutAnExtension) {
               ElementsAre("AAAAAAAFaGVsbG8", hashed, "AAAAAAAA"));
   EXPECT_TRUE(FindCidReferences("").empty());
   EXPECT_TRUE(FindCidReferences("////").empty());
-}
-
-TEST(IsValidUtf8Text, AcceptsUtf8AndRejectsTheRest) {
-  EXPECT_TRUE(IsValidUtf8Text(""));
-  EXPECT_TRUE(IsValidUtf8Text("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x8c\x8d"));
-  EXPECT_TRUE(IsValidUtf8Text(std::string("a\0b", 3)));
-  EXPECT_FALSE(IsValidUtf8Text("\xff"));
-  EXPECT_FALSE(IsValidUtf8Text("\xc3"));              // cut short
-  EXPECT_FALSE(IsValidUtf8Text("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8Text("\xed\xa0\x80"));      // a surrogate
-  EXPECT_FALSE(IsValidUtf8Text("\xf4\x90\x80\x80"));  // past U+10FFFF
 }
 
 std::string ValidDocument() {
@@ -149,7 +138,7 @@ TEST(ExportReader, MutatedDocumentsNeverCrash) {
       continue;
     }
     ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
-    ASSERT_TRUE(IsValidUtf8Text(s.message())) << s;
+    ASSERT_TRUE(IsValidUtf8(s.message())) << s;
     for (char c : s.message()) {
       ASSERT_TRUE(c == '\n' || static_cast<unsigned char>(c) >= 0x20) << s;
     }

@@ -78,6 +78,19 @@ std::vector<BadDocument> BadDocuments() {
         "aliases[3].name: name must be 1-100 characters",
         "aliases[4].name: name must be 1-100 characters of A-Z a-z 0-9 . _ -, "
         "got 101 characters"}},
+      {"AliasDefinitionsThatDoNotParse",
+       Doc(R"("aliases": [{"name": "a", "definition": "no arrow"},
+           {"name": "b", "definition": "/x -> elsewhere"},
+           {"name": "c", "definition": "[regex] ( -> /x"},
+           {"name": "d", "definition": "/fine -> /ok"},
+           {"name": "e", "definition": null}],
+           "servers": [{"name": "s", "definition": "no arrow: not an alias"}])"),
+       {"aliases[0].definition: alias definition: line 1: expected "
+        "'pattern -> /target'",
+        "aliases[1].definition: alias definition: line 1: the target must "
+        "be a path starting with '/', got 'elsewhere'",
+        "aliases[2].definition: alias definition: line 1: bad regular "
+        "expression: "}},
       {"DuplicateNames",
        Doc(R"("servers": [{"name": "a", "definition": "1"},
            {"name": "b", "definition": "2"}, {"name": "a", "definition": "3"}],

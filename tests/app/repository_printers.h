@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/entities.h"
 #include "app/exports.h"
 #include "app/interactions.h"

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/entities.h"
 #include "app/exports.h"
 #include "app/page_views.h"

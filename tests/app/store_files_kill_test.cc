@@ -1,9 +1,9 @@
-// A dump killed with SIGKILL at random moments (issue 6, "Dump interrupted
-// by SIGKILL leaves either the old file or no file, never a partial one").
-// Child processes dump a large memory store (built once, inherited by
-// fork) over an existing file and are killed after a random delay; after
-// each kill the destination must be the previous file byte for byte or a
-// complete new database (integrity_check ok, every row there).
+// A dump killed with SIGKILL at random moments leaves either the old file or no
+// file, never a partial one (docs/in_memory_database.md, "Dump to a SQLite
+// file"). Child processes dump a large memory store (built once, inherited by
+// fork) over an existing file and are killed after a random delay; after each
+// kill the destination must be the previous file byte for byte or a complete
+// new database (integrity_check ok, every row there).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

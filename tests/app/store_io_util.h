@@ -88,9 +88,9 @@ struct SampleOptions {
   int page_views = 5;        // rows of page_view (and of interactions)
 };
 
-// Fills all nine tables with explicit ids (with gaps), explicit timestamps,
-// NULLs in every nullable column, unicode text and blobs with every byte
-// value. Stores CIDs under the CID of their bytes.
+// Fills every table of AppCatalog() with explicit ids (with gaps), explicit
+// timestamps, NULLs in every nullable column, unicode text and blobs with every
+// byte value. Stores CIDs under the CID of their bytes.
 inline absl::Status FillSample(Transaction& txn, SampleOptions o = {}) {
   auto t = [](int64_t s) {
     return Value::Time(Timestamp{1'700'000'000'000'000 + s * 1'000'001});

@@ -1,4 +1,4 @@
-// Fuzz target for alias definitions (http/alias_router.h). The input is a
+// Fuzz target for alias definitions (app/alias_rules.h). The input is a
 // definition, optionally followed by a line "%%" and request paths, one per
 // line; without paths, a fixed set plus each rule's own pattern and target
 // are tried. Properties:
@@ -26,7 +26,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "http/alias_router.h"
+#include "app/alias_rules.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace viewer {

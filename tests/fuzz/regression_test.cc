@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "app/alias_rules.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "http/alias_router.h"
 #include "tests/testutil.h"
 
 namespace viewer {

@@ -1,4 +1,4 @@
-// Fuzz target for the server template renderer (http/template.h). The input
+// Fuzz target for the server template renderer (app/templates.h). The input
 // is a template, rendered against one fixed context whose values hold no
 // braces. Properties:
 //   - rendering is deterministic (same status, same output);
@@ -20,7 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "http/template.h"
+#include "app/templates.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace viewer {

@@ -1,8 +1,8 @@
 // Dumps of a 100,000-row memory session through the real viewer binary
-// (issue 6): how long POST /api/dump takes, and that a dump killed with
-// SIGKILL at a random moment (POST /api/dump, or the dump at exit after
-// SIGTERM) leaves the old file or no file, never a partial one.
-// The seed is printed; VIEWER_FAULT_SEED=N replays it.
+// (docs/in_memory_database.md, "Dump to a SQLite file"): how long POST
+// /api/dump takes, and that a dump killed with SIGKILL at a random moment (POST
+// /api/dump, or the dump at exit after SIGTERM) leaves the old file or no file,
+// never a partial one. The seed is printed; VIEWER_FAULT_SEED=N replays it.
 #include <signal.h>
 
 #include <chrono>

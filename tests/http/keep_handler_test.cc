@@ -1,4 +1,4 @@
-// Export and import through HTTP (issue 6), on both backends: a round trip
+// Export and import through HTTP, on both backends: a round trip
 // into an empty store gives the same data; a bad document changes nothing
 // and lists its problems; the form flow ends at a download link.
 #include <set>

@@ -1,5 +1,5 @@
 // LiveViewer: the real `viewer` binary running on a free port of 127.0.0.1,
-// for end-to-end, load and fault tests (issue 6). The project's cids/
+// for end-to-end, load and fault tests. The project's cids/
 // folder is served; DATABASE_URL is removed unless `env` sets it.
 //
 //   TempDir dir;

@@ -1,7 +1,7 @@
-// Operating memory mode in process (issue 6): the memory limit (413, 507,
-// the usage bar, /status.json), read-only demo sessions (405 by method,
-// no page views, servers run without storing), and POST /api/dump (only
-// to the file named at start).
+// Operating memory mode in process (docs/in_memory_database.md): the memory
+// limit (413, 507, the usage bar, /status.json), read-only demo sessions (405
+// by method, no page views, servers run without storing), and POST /api/dump
+// (only to the file named at start).
 #include <atomic>
 #include <string>
 

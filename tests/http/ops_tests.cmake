@@ -1,7 +1,7 @@
-# Tests of operating memory mode (issue 6), included from CMakeLists.txt:
-# in-process handler tests on both backends, end-to-end tests of the real
-# binary, and the load and fault proofs (labels unit + load / fault; each
-# bounded, see the files).
+# Tests of operating memory mode (docs/in_memory_database.md), included from
+# CMakeLists.txt: in-process handler tests on both backends, end-to-end tests of
+# the real binary, and the load and fault proofs (labels unit + load / fault;
+# each bounded, see the files).
 
 # Running the real binary: a viewer on a free port, SQLite checks done with
 # the sqlite3 library itself, a large store file to dump.

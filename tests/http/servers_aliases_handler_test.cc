@@ -3,7 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 #include "app/invocations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

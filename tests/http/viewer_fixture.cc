@@ -23,17 +23,18 @@ ViewerFixture::ViewerFixture(BackendKind kind, FixtureOptions options)
     EXPECT_TRUE(dir.ok()) << dir.status();
     if (dir.ok()) cids_ = *std::move(dir);
   }
-  server_ = std::make_unique<ViewerServer>(
-      ViewerOptions{.store = &harness_.store(),
-                    .clock = &harness_.clock(),
-                    .cids = cids_.get(),
-                    .memory_mode = kind == BackendKind::kMemory,
-                    .max_body_bytes = options.max_body_bytes,
-                    .threads = 4,
-                    .log = [](absl::string_view) {},
-                    .read_only = options.read_only,
-                    .dump = options.dump,
-                    .dump_path = options.dump_path});
+  server_ = std::make_unique<ViewerServer>(ViewerOptions{
+      .store = {.store = &harness_.store(),
+                .mode = kind == BackendKind::kMemory ? StoreMode::kMemory
+                                                     : StoreMode::kDisk},
+      .clock = &harness_.clock(),
+      .cids = cids_.get(),
+      .max_body_bytes = options.max_body_bytes,
+      .threads = 4,
+      .log = [](absl::string_view) {},
+      .read_only = options.read_only,
+      .dump = options.dump,
+      .dump_path = options.dump_path});
   absl::Status bound = server_->Bind("127.0.0.1", 0);
   EXPECT_TRUE(bound.ok()) << bound;
   absl::Status started = server_->Start();
@@ -99,7 +100,8 @@ nlohmann::json ViewerFixture::RowsPerTable() {
       rows[t["name"].get<std::string>()] = t["rows"];
     }
   }
-  EXPECT_EQ(rows.size(), 9u) << "tables in /status.json: " << status.dump();
+  EXPECT_EQ(rows.size(), kAppTableCount)
+      << "tables in /status.json: " << status.dump();
   return rows;
 }
 

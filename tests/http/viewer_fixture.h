@@ -72,7 +72,7 @@ class ViewerFixture {
   // The body as JSON; fails the test (and returns null) if it is not.
   static nlohmann::json Json(const httplib::Result& result);
   // Rows per table from /status.json, as {"server": 2, ...}; a failure is
-  // added when the answer does not list all nine tables.
+  // added when the answer does not list every table (kAppTableCount).
   nlohmann::json RowsPerTable();
 
  private:

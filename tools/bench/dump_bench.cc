@@ -1,6 +1,6 @@
-// Dump and load benchmarks (issue 6: "the dump time for a store of 100,000
-// rows"). The store is a memory store of 100,000 rows spread over the
-// tables as a busy session fills them:
+// Dump and load benchmarks (docs/benchmarks.md, "Dump and load": the dump time
+// for a store of 100,000 rows). The store is a memory store of 100,000 rows
+// spread over the tables as a busy session fills them:
 //   page_view 50,000   entity_interactions 30,000   cid 5,000 (1 KB each)
 //   server, alias, variable, secret 2,500 each    server_invocation 5,000
 //

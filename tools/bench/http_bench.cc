@@ -1,4 +1,5 @@
-// HTTP benchmarks of the whole viewer application (issue 5, "Targets"):
+// HTTP benchmarks of the whole viewer application (docs/benchmarks.md,
+// "HTTP"):
 //
 //   BM_GetServerJson/<store>             GET /servers/<name>.json over one
 //                                        keep-alive connection
@@ -85,8 +86,9 @@ class Rig {
       store_ = std::move(*s);
     }
     server_ = std::make_unique<ViewerServer>(
-        ViewerOptions{.store = store_.get(),
-                      .memory_mode = kind == kMemory,
+        ViewerOptions{.store = {.store = store_.get(),
+                                .mode = kind == kMemory ? StoreMode::kMemory
+                                                        : StoreMode::kDisk},
                       .log = [](absl::string_view) {}});
     Check(server_->Bind("127.0.0.1", 0).ok(), "bind");
     Check(server_->Start().ok(), "start");

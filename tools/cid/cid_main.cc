@@ -1,5 +1,5 @@
-// cid: compute, add and verify files named by their CID (DESIGN.md
-// section 6).
+// cid: compute, add and verify files named by their CID (docs/cids.md,
+// docs/design.md "CIDs").
 //
 //   cid compute README.md logo.png     # "<CID>  <file>" per file
 //   cid add notes.md --dir cids        # copy into cids/ named by CID

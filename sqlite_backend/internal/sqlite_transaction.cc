@@ -74,48 +74,61 @@ absl::StatusOr<int64_t> SqliteTransaction::ExecChanges(Sql sql, size_t table) {
   return conn_->Changes();
 }
 
-absl::StatusOr<std::vector<Row>> SqliteTransaction::ReadRows(Sql sql,
-                                                             size_t table) {
+absl::Status SqliteTransaction::ForEachRow(
+    Sql sql, const TableSchema& table,
+    absl::FunctionRef<absl::Status(sqlite3_stmt*)> on_row) {
   VIEWER_RETURN_IF_ERROR(CheckAlive());
-  const TableSchema& s = schema(table);
-  absl::StatusOr<Statement> stmt = conn_->Prepare(sql.text, &s);
+  absl::StatusOr<Statement> stmt = conn_->Prepare(sql.text, &table);
   if (!stmt.ok()) return Noted(stmt.status());
   VIEWER_RETURN_IF_ERROR(stmt->Bind(std::move(sql.params)));
-  std::vector<Row> rows;
   while (true) {
     absl::StatusOr<bool> has_row = stmt->Step();
     if (!has_row.ok()) return Noted(has_row.status());
-    if (!*has_row) return rows;
-    Row row;
-    row.values.reserve(s.size());
-    VIEWER_ASSIGN_OR_RETURN(Value id,
-                            ReadValue(stmt->get(), 0, s, 0, std::nullopt));
-    if (id.is_null()) {
-      return absl::DataLossError(
-          absl::StrCat("cannot read ", s.name(), ".id: stored NULL"));
-    }
-    row.values.push_back(std::move(id));
-    for (size_t c = 1; c < s.size(); ++c) {
-      VIEWER_ASSIGN_OR_RETURN(Value v,
-                              ReadValue(stmt->get(), static_cast<int>(c), s, c,
-                                        row.values[0].integer()));
-      row.values.push_back(std::move(v));
-    }
-    rows.push_back(std::move(row));
+    if (!*has_row) return absl::OkStatus();
+    VIEWER_RETURN_IF_ERROR(on_row(stmt->get()));
   }
+}
+
+absl::StatusOr<std::vector<Row>> SqliteTransaction::ReadRows(Sql sql,
+                                                             size_t table) {
+  const TableSchema& s = schema(table);
+  std::vector<Row> rows;
+  VIEWER_RETURN_IF_ERROR(
+      ForEachRow(std::move(sql), s, [&](sqlite3_stmt* stmt) -> absl::Status {
+        Row row;
+        row.values.reserve(s.size());
+        VIEWER_ASSIGN_OR_RETURN(Value id,
+                                ReadValue(stmt, 0, s, 0, std::nullopt));
+        if (id.is_null()) {
+          return absl::DataLossError(
+              absl::StrCat("cannot read ", s.name(), ".id: stored NULL"));
+        }
+        row.values.push_back(std::move(id));
+        for (size_t c = 1; c < s.size(); ++c) {
+          VIEWER_ASSIGN_OR_RETURN(Value v,
+                                  ReadValue(stmt, static_cast<int>(c), s, c,
+                                            row.values[0].integer()));
+          row.values.push_back(std::move(v));
+        }
+        rows.push_back(std::move(row));
+        return absl::OkStatus();
+      }));
+  return rows;
 }
 
 absl::StatusOr<Value> SqliteTransaction::ReadAggregate(Sql sql, size_t table,
                                                        size_t column) {
-  VIEWER_RETURN_IF_ERROR(CheckAlive());
   const TableSchema& s = schema(table);
-  absl::StatusOr<Statement> stmt = conn_->Prepare(sql.text, &s);
-  if (!stmt.ok()) return Noted(stmt.status());
-  VIEWER_RETURN_IF_ERROR(stmt->Bind(std::move(sql.params)));
-  absl::StatusOr<bool> has_row = stmt->Step();
-  if (!has_row.ok()) return Noted(has_row.status());
-  if (!*has_row) return absl::InternalError("aggregate returned no row");
-  return ReadValue(stmt->get(), 0, s, column, std::nullopt);
+  std::optional<Value> value;
+  VIEWER_RETURN_IF_ERROR(
+      ForEachRow(std::move(sql), s, [&](sqlite3_stmt* stmt) -> absl::Status {
+        if (value) return absl::OkStatus();  // one row; read the first
+        VIEWER_ASSIGN_OR_RETURN(value,
+                                ReadValue(stmt, 0, s, column, std::nullopt));
+        return absl::OkStatus();
+      }));
+  if (!value) return absl::InternalError("aggregate returned no row");
+  return *std::move(value);
 }
 
 absl::StatusOr<int64_t> SqliteTransaction::DoInsert(size_t table,
@@ -197,26 +210,22 @@ absl::StatusOr<Value> SqliteTransaction::DoSum(
 
 absl::StatusOr<std::vector<GroupCount>> SqliteTransaction::DoCountBy(
     size_t table, size_t column, const std::vector<BoundFilter>& where) {
-  VIEWER_RETURN_IF_ERROR(CheckAlive());
   const TableSchema& s = schema(table);
   const std::string col = Quote(s.column(column).name);
   // SQLite sorts NULL first, so the NULL group leads, as the contract says.
   Sql sql = AggregateSql(s, absl::StrCat(col, ", COUNT(*)"), where,
                          absl::StrCat(" GROUP BY ", col, " ORDER BY ", col));
-  absl::StatusOr<Statement> stmt = conn_->Prepare(sql.text, &s);
-  if (!stmt.ok()) return Noted(stmt.status());
-  VIEWER_RETURN_IF_ERROR(stmt->Bind(std::move(sql.params)));
   std::vector<GroupCount> groups;
-  while (true) {
-    absl::StatusOr<bool> has_row = stmt->Step();
-    if (!has_row.ok()) return Noted(has_row.status());
-    if (!*has_row) return groups;
-    VIEWER_ASSIGN_OR_RETURN(Value key,
-                            ReadValue(stmt->get(), 0, s, column, std::nullopt));
-    VIEWER_ASSIGN_OR_RETURN(Value n,
-                            ReadValue(stmt->get(), 1, s, 0, std::nullopt));
-    groups.push_back(GroupCount{std::move(key), n.integer()});
-  }
+  VIEWER_RETURN_IF_ERROR(
+      ForEachRow(std::move(sql), s, [&](sqlite3_stmt* stmt) -> absl::Status {
+        VIEWER_ASSIGN_OR_RETURN(Value key,
+                                ReadValue(stmt, 0, s, column, std::nullopt));
+        VIEWER_ASSIGN_OR_RETURN(Value n,
+                                ReadValue(stmt, 1, s, 0, std::nullopt));
+        groups.push_back(GroupCount{std::move(key), n.integer()});
+        return absl::OkStatus();
+      }));
+  return groups;
 }
 
 absl::Status SqliteTransaction::DoSavepoint(size_t depth) {

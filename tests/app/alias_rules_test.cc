@@ -1,4 +1,4 @@
-#include "http/alias_router.h"
+#include "app/alias_rules.h"
 
 #include <optional>
 #include <string>
@@ -23,7 +23,7 @@ std::optional<std::string> Route(absl::string_view definition,
   return MatchAliasRules(*rules, path);
 }
 
-TEST(AliasRouterTest, LiteralRules) {
+TEST(AliasRulesTest, LiteralRules) {
   EXPECT_EQ(Route("ai -> /ai_assist", "/ai"), "/ai_assist");
   EXPECT_EQ(Route("/ai -> /ai_assist", "/ai"), "/ai_assist");
   EXPECT_EQ(Route("ai -> /ai_assist", "/AI"), std::nullopt);
@@ -32,7 +32,7 @@ TEST(AliasRouterTest, LiteralRules) {
   EXPECT_EQ(Route("[ignore-case] ai -> /x", "/Ai"), "/x");
 }
 
-TEST(AliasRouterTest, CommentsAndBlankLines) {
+TEST(AliasRulesTest, CommentsAndBlankLines) {
   const char* def =
       "# docs moved\n"
       "\n"
@@ -48,11 +48,11 @@ TEST(AliasRouterTest, CommentsAndBlankLines) {
   EXPECT_TRUE(none.empty());
 }
 
-TEST(AliasRouterTest, FirstMatchWins) {
+TEST(AliasRulesTest, FirstMatchWins) {
   EXPECT_EQ(Route("/a* -> /first [glob]\n/ab -> /second", "/ab"), "/first");
 }
 
-TEST(AliasRouterTest, GlobRules) {
+TEST(AliasRulesTest, GlobRules) {
   const char* def = "/old/* -> /new [glob]";
   EXPECT_EQ(Route(def, "/old/x"), "/new");
   EXPECT_EQ(Route(def, "/old/x/y"), "/new");  // * crosses slashes
@@ -64,7 +64,7 @@ TEST(AliasRouterTest, GlobRules) {
   EXPECT_EQ(Route("/a\\*b -> /t [glob]", "/axb"), std::nullopt);
 }
 
-TEST(AliasRouterTest, GlobMatchIsLinearEnough) {
+TEST(AliasRulesTest, GlobMatchIsLinearEnough) {
   EXPECT_TRUE(GlobMatch("*a*a*a*a*a*b", std::string(2000, 'a') + "b", false));
   EXPECT_FALSE(GlobMatch("*a*a*a*a*a*b", std::string(2000, 'a'), false));
   EXPECT_TRUE(GlobMatch("", "", false));
@@ -72,7 +72,7 @@ TEST(AliasRouterTest, GlobMatchIsLinearEnough) {
   EXPECT_TRUE(GlobMatch("***", "", false));
 }
 
-TEST(AliasRouterTest, RegexRulesWithGroups) {
+TEST(AliasRulesTest, RegexRulesWithGroups) {
   const char* def = "[regex] ^/u/([a-z]+)/(\\d+)$ -> /users/$1?id=$2&cost=$$5";
   EXPECT_EQ(Route(def, "/u/ada/42"), "/users/ada?id=42&cost=$5");
   EXPECT_EQ(Route(def, "/u/ada/x"), std::nullopt);
@@ -83,13 +83,13 @@ TEST(AliasRouterTest, RegexRulesWithGroups) {
   EXPECT_EQ(Route("[regex] [/]x -> /t", "/x"), "/t");
 }
 
-TEST(AliasRouterTest, LongPathsNeverMatchARegex) {
+TEST(AliasRulesTest, LongPathsNeverMatchARegex) {
   std::string path = "/" + std::string(kMaxAliasRegexInput + 1, 'a');
   EXPECT_EQ(Route("/a+ -> /t [regex]", path), std::nullopt);
   EXPECT_EQ(Route("/a* -> /t [glob]", path), "/t");
 }
 
-TEST(AliasRouterTest, Errors) {
+TEST(AliasRulesTest, Errors) {
   struct Case {
     const char* definition;
     const char* message_part;
@@ -122,7 +122,7 @@ TEST(AliasRouterTest, Errors) {
 
 // Found by tests/fuzz/alias_fuzz: a group must not turn the target into
 // another host, or put a line break or backslash into the Location header.
-TEST(AliasRouterTest, RegexGroupsStayOnThisSite) {
+TEST(AliasRulesTest, RegexGroupsStayOnThisSite) {
   const char* def = "[regex] ^/go/(.*)$ -> /$1";
   EXPECT_EQ(Route(def, "/go/docs/a"), "/docs/a");
   EXPECT_EQ(Route(def, "/go//evil.example"), "/evil.example");
@@ -134,7 +134,7 @@ TEST(AliasRouterTest, RegexGroupsStayOnThisSite) {
   EXPECT_EQ(Route("[regex] /(x*) -> /a/$1", "/"), "/a/");
 }
 
-TEST(AliasRouterTest, RegexMatchingIsNotExponential) {
+TEST(AliasRulesTest, RegexMatchingIsNotExponential) {
   for (const char* def : {"[regex] /(.*)*x -> /t", "[regex] /(a+)+b -> /t",
                           "[regex] /a*************x -> /t",
                           "[regex] /(a|aa)*c -> /t"}) {
@@ -146,7 +146,7 @@ TEST(AliasRouterTest, RegexMatchingIsNotExponential) {
   }
 }
 
-TEST(AliasRouterTest, HugeRegexNumbersAndBackReferencesAreRefused) {
+TEST(AliasRulesTest, HugeRegexNumbersAndBackReferencesAreRefused) {
   struct Case {
     const char* definition;
     const char* message_part;
@@ -166,7 +166,7 @@ TEST(AliasRouterTest, HugeRegexNumbersAndBackReferencesAreRefused) {
   EXPECT_EQ(Route("[regex] /\\d{4}x -> /y", "/2024x"), "/y");
 }
 
-TEST(AliasRouterTest, WithQuery) {
+TEST(AliasRulesTest, WithQuery) {
   EXPECT_EQ(WithQuery("/t", ""), "/t");
   EXPECT_EQ(WithQuery("/t", "a=1&b=2"), "/t?a=1&b=2");
   EXPECT_EQ(WithQuery("/t?x=0", "a=1"), "/t?x=0&a=1");

@@ -1,4 +1,4 @@
-#include "http/internal/app.h"
+#include "http/internal/site.h"
 
 #include <algorithm>
 #include <iostream>
@@ -15,31 +15,34 @@ namespace {
 
 Mutex stdout_mutex;
 
-int64_t ByteLimitOf(Store& store, bool memory_mode) {
+int64_t ByteLimitOf(const StoreHandle& handle) {
   // Only a memory store has a limit; a disk store's Stats counts rows.
-  if (!memory_mode) return 0;
-  absl::StatusOr<StoreStats> stats = store.Stats();
+  if (!handle.in_memory()) return 0;
+  absl::StatusOr<StoreStats> stats = handle.store->Stats();
   return stats.ok() ? stats->byte_limit : 0;
 }
 
 }  // namespace
 
-App::App(ViewerOptions options)
+Site::Site(ViewerOptions options)
     : options_(std::move(options)),
       cids_(options_.cids),
       started_at_(options_.clock->Now()),
-      byte_limit_(ByteLimitOf(*options_.store, options_.memory_mode)) {
-  AddMiscRoutes(*this, router_);
+      byte_limit_(ByteLimitOf(options_.store)) {
+  AddHomeRoutes(*this, router_);
+  AddHistoryRoutes(*this, router_);
+  AddSearchRoutes(*this, router_);
   AddEntityRoutes(*this, router_);
   AddCidRoutes(*this, router_);
-  AddKeepRoutes(*this, router_);
+  AddExportRoutes(*this, router_);
+  AddDumpRoutes(*this, router_);
 }
 
-absl::StatusOr<std::unique_ptr<Transaction>> App::Read() const {
-  return options_.store->Begin(TransactionMode::kReadOnly);
+absl::StatusOr<std::unique_ptr<Transaction>> Site::Read() const {
+  return store().Begin(TransactionMode::kReadOnly);
 }
 
-absl::Status App::Write(
+absl::Status Site::Write(
     const std::function<absl::Status(Transaction&)>& body) const {
   if (options_.read_only) {
     return absl::FailedPreconditionError(
@@ -47,19 +50,19 @@ absl::Status App::Write(
   }
   absl::Status status = [&]() -> absl::Status {
     VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn,
-                            options_.store->Begin(TransactionMode::kReadWrite));
+                            store().Begin(TransactionMode::kReadWrite));
     VIEWER_RETURN_IF_ERROR(body(*txn));
     return txn->Commit();
   }();
   return MemoryFull(status);
 }
 
-absl::Status App::MemoryFull(const absl::Status& status) const {
+absl::Status Site::MemoryFull(const absl::Status& status) const {
   if (status.code() != absl::StatusCode::kResourceExhausted ||
       byte_limit_ <= 0) {
     return status;
   }
-  absl::StatusOr<StoreStats> stats = options_.store->Stats();
+  absl::StatusOr<StoreStats> stats = store().Stats();
   const int64_t used = stats.ok() ? stats->bytes_used : byte_limit_;
   // The refused change is rolled back: say how much room there was, so a
   // large import into a store far from full does not read as "full".
@@ -73,7 +76,7 @@ absl::Status App::MemoryFull(const absl::Status& status) const {
       status.message(), ")"));
 }
 
-void App::Log(absl::string_view line) const {
+void Site::Log(absl::string_view line) const {
   if (options_.log) {
     options_.log(line);
     return;
@@ -82,7 +85,7 @@ void App::Log(absl::string_view line) const {
   std::cout << line << std::endl;
 }
 
-void App::LogFolderProblems() const {
+void Site::LogFolderProblems() const {
   if (options_.cids == nullptr) return;
   for (const CidDirectory::Problem& p : options_.cids->DrainProblems()) {
     Log(absl::StrCat("warning: cids folder: ", absl::CHexEscape(p.name),
@@ -90,25 +93,7 @@ void App::LogFolderProblems() const {
   }
 }
 
-absl::StatusOr<std::shared_ptr<const std::vector<AliasRule>>> App::AliasRules(
-    const std::string& definition) const {
-  {
-    ReaderMutexLock lock(&alias_mutex_);
-    auto it = alias_cache_.find(definition);
-    if (it != alias_cache_.end()) return it->second;
-  }
-  absl::StatusOr<std::vector<AliasRule>> parsed =
-      ParseAliasDefinition(definition);
-  if (!parsed.ok()) return parsed.status();
-  auto rules =
-      std::make_shared<const std::vector<AliasRule>>(*std::move(parsed));
-  MutexLock lock(&alias_mutex_);
-  if (alias_cache_.size() >= kMaxCachedAliases) alias_cache_.clear();
-  alias_cache_.emplace(definition, rules);
-  return rules;
-}
-
-void App::Handle(Ctx& ctx) {
+void Site::Handle(Ctx& ctx) {
   const std::string& method = ctx.req.method;
   Router::Match match = router_.Find(method, ctx.req.path);
   switch (match.kind) {
@@ -140,7 +125,7 @@ void App::Handle(Ctx& ctx) {
   }
 }
 
-void App::Fallback(Ctx& ctx) {
+void Site::Fallback(Ctx& ctx) {
   if (TryAlias(*this, ctx) || TryServer(*this, ctx) || TryCid(*this, ctx)) {
     return;
   }
@@ -154,7 +139,7 @@ void App::Fallback(Ctx& ctx) {
                               "that name"));
 }
 
-void App::RecordPageView(const Ctx& ctx) const {
+void Site::RecordPageView(const Ctx& ctx) const {
   PageViewInput view;
   view.path = ctx.req.path;
   view.method = ctx.req.method;

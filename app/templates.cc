@@ -1,4 +1,4 @@
-#include "http/template.h"
+#include "app/templates.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"

@@ -7,8 +7,8 @@
 //   ctx.Json(200, ImportResultJson(result));
 //
 // Thread safety: pure functions.
-#ifndef VIEWER_HTTP_INTERNAL_KEEP_PAGES_H_
-#define VIEWER_HTTP_INTERNAL_KEEP_PAGES_H_
+#ifndef VIEWER_HTTP_INTERNAL_EXPORT_PAGES_H_
+#define VIEWER_HTTP_INTERNAL_EXPORT_PAGES_H_
 
 #include <cstdint>
 #include <string>
@@ -52,4 +52,4 @@ ImportProblems SplitImportProblems(absl::string_view message);
 
 }  // namespace viewer::http_internal
 
-#endif  // VIEWER_HTTP_INTERNAL_KEEP_PAGES_H_
+#endif  // VIEWER_HTTP_INTERNAL_EXPORT_PAGES_H_

@@ -1,5 +1,6 @@
 // Server templates: a server's definition is text with placeholders that a
-// request fills in (issue 5, "Servers run as templates").
+// request fills in (docs/design.md, "Servers and aliases"). Running a
+// server (gathering the inputs, storing the output) is app/server_runs.h.
 //
 //   TemplateInputs in;
 //   in.variables = {{"greeting", "Hello"}};
@@ -29,8 +30,8 @@
 //
 // Thread safety: pure functions. Meant to be fuzzed: never throws, never
 // recurses, runs in time linear in the input plus the output.
-#ifndef VIEWER_HTTP_TEMPLATE_H_
-#define VIEWER_HTTP_TEMPLATE_H_
+#ifndef VIEWER_APP_TEMPLATES_H_
+#define VIEWER_APP_TEMPLATES_H_
 
 #include <cstddef>
 #include <map>
@@ -64,4 +65,4 @@ std::vector<std::string> TemplatePlaceholders(absl::string_view text);
 
 }  // namespace viewer
 
-#endif  // VIEWER_HTTP_TEMPLATE_H_
+#endif  // VIEWER_APP_TEMPLATES_H_

@@ -1,5 +1,7 @@
 // Alias definitions: the text of an alias says which request paths it
-// redirects, and where (issue 5, "Aliases route requests").
+// redirects, and where (docs/design.md, "Servers and aliases"). Every
+// writer of an alias checks its definition with ParseAliasDefinition
+// (through ValidateEntityDefinition, app/entities.h).
 //
 //   absl::StatusOr<std::vector<AliasRule>> rules = ParseAliasDefinition(
 //       "# docs moved\n"
@@ -41,8 +43,8 @@
 // errors are caught), glob matching does not recurse, and regular
 // expressions are limited to kMaxAliasRegexChars characters and paths of
 // at most kMaxAliasRegexInput characters (longer paths never match a regex).
-#ifndef VIEWER_HTTP_ALIAS_ROUTER_H_
-#define VIEWER_HTTP_ALIAS_ROUTER_H_
+#ifndef VIEWER_APP_ALIAS_RULES_H_
+#define VIEWER_APP_ALIAS_RULES_H_
 
 #include <memory>
 #include <optional>
@@ -90,4 +92,4 @@ std::string WithQuery(absl::string_view target, absl::string_view query);
 
 }  // namespace viewer
 
-#endif  // VIEWER_HTTP_ALIAS_ROUTER_H_
+#endif  // VIEWER_APP_ALIAS_RULES_H_

@@ -1,4 +1,4 @@
-#include "app/cid_store.h"
+#include "app/cid_repository.h"
 
 #include <algorithm>
 #include <iterator>

@@ -1,8 +1,9 @@
-#include "http/internal/keep_pages.h"
+#include "http/internal/export_pages.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "app/entities.h"
+#include "app/time_text.h"
 #include "http/render.h"
 
 namespace viewer::http_internal {

@@ -1,4 +1,4 @@
-#include "http/alias_router.h"
+#include "app/alias_rules.h"
 
 #include <exception>
 #include <utility>

@@ -1,46 +1,43 @@
-// App: the application behind ViewerServer: the routes, the fallback chain
+// Site: the application behind ViewerServer: the routes, the fallback chain
 // (alias, server, CID, 404) and the helpers handlers share. Independent of
 // sockets: ViewerServer turns each httplib request into a Ctx and calls
 // Handle.
 //
-//   App app(options);
+//   Site site(options);
 //   Ctx ctx(request, response, PageChrome{.memory_mode = true});
-//   app.Handle(ctx);
+//   site.Handle(ctx);
 //
 // Handlers are thin: parse the request, call app/ in one transaction,
 // render. A handler that fails returns before Commit, so the transaction
 // rolls back and nothing it wrote remains.
 //
 // Thread safety: after construction, Handle may be called from many
-// threads at once; App keeps no per-request state, only a cache of parsed
-// alias rules under its own lock.
-#ifndef VIEWER_HTTP_INTERNAL_APP_H_
-#define VIEWER_HTTP_INTERNAL_APP_H_
+// threads at once; Site keeps no per-request state (its AliasResolver
+// caches parsed alias rules under its own lock).
+#ifndef VIEWER_HTTP_INTERNAL_SITE_H_
+#define VIEWER_HTTP_INTERNAL_SITE_H_
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "app/cid_store.h"
-#include "engine/mutex.h"
+#include "app/alias_resolver.h"
+#include "app/cid_repository.h"
 #include "engine/store.h"
-#include "http/alias_router.h"
 #include "http/internal/context.h"
 #include "http/internal/router.h"
 #include "http/server.h"
 
 namespace viewer::http_internal {
 
-class App {
+class Site {
  public:
-  explicit App(ViewerOptions options);
-  App(const App&) = delete;
-  App& operator=(const App&) = delete;
+  explicit Site(ViewerOptions options);
+  Site(const Site&) = delete;
+  Site& operator=(const Site&) = delete;
 
   // Answers one request: a fixed route, 405 for a fixed path with another
   // method, else the fallback chain. Records a page view afterwards when
@@ -48,9 +45,12 @@ class App {
   void Handle(Ctx& ctx);
 
   const ViewerOptions& options() const { return options_; }
-  Store& store() const { return *options_.store; }
+  Store& store() const { return *options_.store.store; }
+  // Which store this is: memory or disk.
+  StoreMode store_mode() const { return options_.store.mode; }
   Clock& clock() const { return *options_.clock; }
   const CidRepository& cids() const { return cids_; }
+  const AliasResolver& aliases() const { return aliases_; }
   Timestamp started_at() const { return started_at_; }
 
   // The memory store's byte limit (--max-memory); 0: none (disk, or a
@@ -77,43 +77,33 @@ class App {
   // Logs the cids folder's newly found bad files, if any.
   void LogFolderProblems() const;
 
-  // The parsed rules of an alias definition, cached by its text (regular
-  // expressions are costly to compile, and every path no fixed route
-  // takes is tried against every enabled alias). kInvalidArgument for a
-  // definition that does not parse (not cached).
-  absl::StatusOr<std::shared_ptr<const std::vector<AliasRule>>> AliasRules(
-      const std::string& definition) const ABSL_LOCKS_EXCLUDED(alias_mutex_);
-
  private:
   void Fallback(Ctx& ctx);
   void RecordPageView(const Ctx& ctx) const;
 
   const ViewerOptions options_;
   const CidRepository cids_;
+  const AliasResolver aliases_;
   const Timestamp started_at_;
   const int64_t byte_limit_;
   Router router_;
-
-  // Definitions seen recently; cleared whole when it reaches
-  // kMaxCachedAliases (definitions change rarely).
-  static constexpr size_t kMaxCachedAliases = 512;
-  mutable Mutex alias_mutex_;
-  mutable absl::flat_hash_map<std::string,
-                              std::shared_ptr<const std::vector<AliasRule>>>
-      alias_cache_ ABSL_GUARDED_BY(alias_mutex_);
 };
 
-// Route tables, one per file.
-void AddEntityRoutes(App& app, Router& router);
-void AddCidRoutes(App& app, Router& router);
-void AddMiscRoutes(App& app, Router& router);
-void AddKeepRoutes(App& app, Router& router);
+// Route tables, one per file: http/routes_<name>.cc.
+void AddHomeRoutes(Site& site, Router& router);
+void AddHistoryRoutes(Site& site, Router& router);
+void AddSearchRoutes(Site& site, Router& router);
+void AddEntityRoutes(Site& site, Router& router);
+void AddCidRoutes(Site& site, Router& router);
+void AddExportRoutes(Site& site, Router& router);
+void AddDumpRoutes(Site& site, Router& router);
 
-// Fallback steps; each answers and returns true when it applies.
-bool TryAlias(const App& app, Ctx& ctx);
-bool TryServer(const App& app, Ctx& ctx);
-bool TryCid(const App& app, Ctx& ctx);
+// Fallback steps (http/routes_fallback.cc; TryCid in routes_cids.cc); each
+// answers and returns true when it applies.
+bool TryAlias(const Site& site, Ctx& ctx);
+bool TryServer(const Site& site, Ctx& ctx);
+bool TryCid(const Site& site, Ctx& ctx);
 
 }  // namespace viewer::http_internal
 
-#endif  // VIEWER_HTTP_INTERNAL_APP_H_
+#endif  // VIEWER_HTTP_INTERNAL_SITE_H_

@@ -1,4 +1,4 @@
-#include "http/template.h"
+#include "app/templates.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -1,4 +1,4 @@
-// Routes for keeping work (issue 6: export, import, dump):
+// Routes for keeping work as an export document:
 //
 //   GET  /export[.json]          the choices and past exports (?cid= shows
 //                                the download link of an export just made)
@@ -8,8 +8,8 @@
 //                                or a JSON object of those booleans
 //                                (absent, or no body: ExportOptions'
 //                                default) -> one document (BuildExport),
-//                                stored as a CID with an `export` row;
-//                                303 to /export?cid=CID, or 201
+//                                kept by StoreExport (a CID and an `export`
+//                                row); 303 to /export?cid=CID, or 201
 //                                {"cid", "path": "/CID.json", "bytes"};
 //                                when a full memory store cannot keep it,
 //                                200 with the document itself as an
@@ -20,24 +20,16 @@
 //                                transaction: 200 with the counts, or 400
 //                                {"error", "problems": [...]} and nothing
 //                                changed
-//   POST /api/dump               memory mode: writes the whole store to the
-//                                --dump-db-on-exit file (the only path a
-//                                dump goes to; a request naming one is
-//                                400) -> 200 {"path", "bytes",
-//                                "milliseconds"}; 409 on disk or when no
-//                                file was named
-#include <sys/stat.h>
-
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "app/cid.h"
 #include "app/export_import.h"
 #include "app/exports.h"
-#include "http/internal/app.h"
+#include "app/time_text.h"
+#include "http/internal/export_pages.h"
 #include "http/internal/json_body.h"
-#include "http/internal/keep_pages.h"
+#include "http/internal/site.h"
 #include "http/render.h"
 #include "http/status_map.h"
 
@@ -46,13 +38,13 @@ namespace {
 
 constexpr int64_t kPastExports = 20;
 
-void ExportForm(const App& app, Ctx& ctx) {
-  ExportPage page{.read_only = app.options().read_only};
+void ExportForm(const Site& site, Ctx& ctx) {
+  ExportPage page{.read_only = site.options().read_only};
   if (std::optional<std::string> cid = ctx.Query("cid");
       cid && ParseCid(*cid).ok()) {
     page.made = *cid;
   }
-  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
+  HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HTTP_ASSIGN_OR_FAIL(ctx, page.exports, ListExports(*txn, kPastExports));
   if (ctx.json) {
     nlohmann::json list = nlohmann::json::array();
@@ -101,19 +93,17 @@ absl::StatusOr<ExportOptions> ExportChoices(const Ctx& ctx) {
   return options;
 }
 
-void MakeExport(const App& app, Ctx& ctx) {
+void MakeExport(const Site& site, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, ExportOptions options, ExportChoices(ctx));
   // Built from one snapshot, without holding the write slot; then stored.
   std::string document;
   {
-    HTTP_ASSIGN_OR_FAIL(ctx, auto txn, app.Read());
-    HTTP_ASSIGN_OR_FAIL(ctx, document, BuildExport(*txn, app.cids(), options));
+    HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
+    HTTP_ASSIGN_OR_FAIL(ctx, document, BuildExport(*txn, site.cids(), options));
   }
   ExportRecord record;
-  absl::Status stored = app.Write([&](Transaction& txn) -> absl::Status {
-    absl::StatusOr<std::string> cid = app.cids().Create(txn, document);
-    if (!cid.ok()) return cid.status();
-    absl::StatusOr<ExportRecord> row = RecordExport(txn, *cid);
+  absl::Status stored = site.Write([&](Transaction& txn) -> absl::Status {
+    absl::StatusOr<ExportRecord> row = StoreExport(txn, site.cids(), document);
     if (row.ok()) record = *std::move(row);
     return row.status();
   });
@@ -121,8 +111,8 @@ void MakeExport(const App& app, Ctx& ctx) {
     // A full memory store cannot keep the document, but exporting is the
     // way out its 507 points to: hand the document over as a download,
     // stored nowhere (no CID, no export row).
-    app.Log(absl::StrCat("export not stored (", stored.message(),
-                         "); sent as a download only"));
+    site.Log(absl::StrCat("export not stored (", stored.message(),
+                          "); sent as a download only"));
     ctx.res.status = 200;
     ctx.res.set_header("Content-Disposition",
                        "attachment; filename=\"viewer-export.json\"");
@@ -143,12 +133,12 @@ void MakeExport(const App& app, Ctx& ctx) {
   ctx.Redirect(303, absl::StrCat("/export?cid=", record.cid));
 }
 
-void ImportForm(const App& app, Ctx& ctx) {
-  ctx.Page("Import", ImportPageHtml("", {}, nullptr, app.options().read_only),
+void ImportForm(const Site& site, Ctx& ctx) {
+  ctx.Page("Import", ImportPageHtml("", {}, nullptr, site.options().read_only),
            "export");
 }
 
-void Import(const App& app, Ctx& ctx) {
+void Import(const Site& site, Ctx& ctx) {
   std::string document;
   if (auto file = ctx.body.files.find("file"); file != ctx.body.files.end()) {
     document = file->second.content;
@@ -166,7 +156,7 @@ void Import(const App& app, Ctx& ctx) {
                     "export", HttpStatusFor(missing));
   }
   ImportResult result;
-  absl::Status status = app.Write([&](Transaction& txn) {
+  absl::Status status = site.Write([&](Transaction& txn) {
     absl::StatusOr<ImportResult> applied = ApplyImport(txn, document);
     if (applied.ok()) result = *applied;
     return applied.status();
@@ -193,52 +183,15 @@ void Import(const App& app, Ctx& ctx) {
   ctx.Page("Import", ImportPageHtml("", {}, &result, false), "export");
 }
 
-void Dump(const App& app, Ctx& ctx) {
-  const bool has_parameters =
-      !ctx.req.params.empty() || !ctx.body.form.empty() ||
-      !ctx.body.files.empty() ||
-      (!ctx.body.bytes.empty() && ctx.body.bytes != "{}");
-  if (has_parameters) {
-    return ctx.Fail(absl::InvalidArgumentError(
-        "POST /api/dump takes no parameters: a dump goes only to the file "
-        "named at start with --dump-db-on-exit; a request cannot choose "
-        "where viewer writes"));
-  }
-  if (!app.options().memory_mode) {
-    return ctx.Fail(absl::FailedPreconditionError(
-        absl::StrCat("the database is already a file on disk (",
-                     app.store().Describe(), "); there is nothing to dump")));
-  }
-  if (!app.options().dump) {
-    return ctx.Fail(absl::FailedPreconditionError(
-        "no dump file was named: start viewer with --in-memory-db "
-        "--dump-db-on-exit FILE to dump on demand and at exit"));
-  }
-  const absl::Time start = absl::Now();
-  HTTP_RETURN_IF_ERROR(ctx, app.options().dump());
-  const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
-  struct stat st;
-  const int64_t bytes = stat(app.options().dump_path.c_str(), &st) == 0
-                            ? static_cast<int64_t>(st.st_size)
-                            : -1;
-  app.Log(absl::StrCat("dumped the in-memory database to ",
-                       app.options().dump_path, " (", bytes, " bytes, ", ms,
-                       " ms)"));
-  ctx.Json(200, {{"path", app.options().dump_path},
-                 {"bytes", bytes},
-                 {"milliseconds", ms}});
-}
-
 }  // namespace
 
-void AddKeepRoutes(App& app, Router& r) {
-  const App* a = &app;
+void AddExportRoutes(Site& site, Router& r) {
+  const Site* s = &site;
   r.Add("GET", "/export", kJsonSuffix | kPageView,
-        [a](Ctx& c) { ExportForm(*a, c); });
-  r.Add("POST", "/export", kNoFlags, [a](Ctx& c) { MakeExport(*a, c); });
-  r.Add("GET", "/import", kPageView, [a](Ctx& c) { ImportForm(*a, c); });
-  r.Add("POST", "/import", kNoFlags, [a](Ctx& c) { Import(*a, c); });
-  r.Add("POST", "/api/dump", kJsonOnly, [a](Ctx& c) { Dump(*a, c); });
+        [s](Ctx& c) { ExportForm(*s, c); });
+  r.Add("POST", "/export", kNoFlags, [s](Ctx& c) { MakeExport(*s, c); });
+  r.Add("GET", "/import", kPageView, [s](Ctx& c) { ImportForm(*s, c); });
+  r.Add("POST", "/import", kNoFlags, [s](Ctx& c) { Import(*s, c); });
 }
 
 }  // namespace viewer::http_internal

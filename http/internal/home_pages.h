@@ -1,11 +1,12 @@
-// HTML and JSON for the home page, history, search and status.
+// HTML and JSON for the home page and the status page, and the memory
+// usage bar both show near the limit.
 //
 //   ctx.Json(200, StatusJson(data));
 //   ctx.Page("Status", StatusHtml(data), "status");
 //
 // Thread safety: pure functions (StatusData's folder is only read).
-#ifndef VIEWER_HTTP_INTERNAL_MISC_PAGES_H_
-#define VIEWER_HTTP_INTERNAL_MISC_PAGES_H_
+#ifndef VIEWER_HTTP_INTERNAL_HOME_PAGES_H_
+#define VIEWER_HTTP_INTERNAL_HOME_PAGES_H_
 
 #include <cstdint>
 #include <string>
@@ -13,19 +14,16 @@
 #include <vector>
 
 #include "app/cid_directory.h"
-#include "app/cid_store.h"
-#include "app/entities.h"
-#include "app/page_views.h"
+#include "app/cid_repository.h"
+#include "app/store_handle.h"
 #include "engine/store.h"
+#include "engine/value.h"
 #include "nlohmann/json.hpp"
 
 namespace viewer::http_internal {
 
-// Search looks at most at this many CIDs.
-inline constexpr int64_t kSearchMaxCids = 100000;
-
 struct HomeData {
-  bool memory_mode = false;
+  StoreMode mode = StoreMode::kDisk;
   std::string database;
   std::vector<std::pair<std::string, int64_t>> counts;  // "servers", n
   int64_t stored_cids = 0;
@@ -40,27 +38,6 @@ struct HomeData {
 nlohmann::json HomeJson(const HomeData& data);
 std::string HomeHtml(const HomeData& data);
 
-nlohmann::json HistoryJson(const PageViewPage& views);
-// `start` and `end` as the user typed them, kept in the filter form and
-// the pager's links.
-std::string HistoryHtml(const PageViewPage& views, absl::string_view start,
-                        absl::string_view end);
-
-struct SearchHit {
-  EntityKind kind = EntityKind::kServer;
-  std::string name;
-  bool in_name = false;
-  bool in_definition = false;
-  std::string definition;  // set when in_definition (never for secrets)
-};
-struct SearchResults {
-  std::string query;
-  std::vector<SearchHit> entities;  // by kind, then name
-  std::vector<std::string> cid_paths;
-};
-nlohmann::json SearchJson(const SearchResults& results);
-std::string SearchHtml(const SearchResults& results);
-
 // The memory usage bar shows above this share of the limit.
 inline constexpr double kUsageBarThreshold = 0.8;
 // The bar (with how to get more room), or "" below the threshold or
@@ -68,7 +45,7 @@ inline constexpr double kUsageBarThreshold = 0.8;
 std::string UsageBarHtml(int64_t used, int64_t limit);
 
 struct StatusData {
-  bool memory_mode = false;
+  StoreMode mode = StoreMode::kDisk;
   bool read_only = false;
   std::string database;
   std::string version;
@@ -82,4 +59,4 @@ std::string StatusHtml(const StatusData& data);
 
 }  // namespace viewer::http_internal
 
-#endif  // VIEWER_HTTP_INTERNAL_MISC_PAGES_H_
+#endif  // VIEWER_HTTP_INTERNAL_HOME_PAGES_H_

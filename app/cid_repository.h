@@ -1,6 +1,6 @@
 // CidRepository: content by CID, from the active store's `cid` table, the
 // read-only cids/ folder, or the CID itself (the plan's db_access cids
-// module; DESIGN.md section 6).
+// module; docs/design.md, "CIDs").
 //
 //   std::unique_ptr<CidDirectory> folder = ...;  // may be absent
 //   CidRepository cids(folder.get());
@@ -18,8 +18,8 @@
 // Thread safety: a CidRepository holds no mutable state and may be used
 // from many threads at once (each with its own Transaction). The folder,
 // when given, must outlive the repository; it is not owned.
-#ifndef VIEWER_APP_CID_STORE_H_
-#define VIEWER_APP_CID_STORE_H_
+#ifndef VIEWER_APP_CID_REPOSITORY_H_
+#define VIEWER_APP_CID_REPOSITORY_H_
 
 #include <cstdint>
 #include <memory>
@@ -105,4 +105,4 @@ class CidRepository {
 
 }  // namespace viewer
 
-#endif  // VIEWER_APP_CID_STORE_H_
+#endif  // VIEWER_APP_CID_REPOSITORY_H_

@@ -1,0 +1,179 @@
+#include "app/server_runs.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "app/entities.h"
+#include "app/invocations.h"
+#include "app/templates.h"
+#include "app/time_text.h"
+#include "engine/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace viewer {
+namespace {
+
+using json = nlohmann::json;
+
+// Request headers left out of the stored request details: credentials,
+// and what only describes this server's own address.
+bool IsPrivateHeader(absl::string_view name) {
+  static constexpr absl::string_view kPrivate[] = {
+      "authorization", "cookie",      "proxy-authorization", "host",
+      "remote_addr",   "remote_port", "local_addr",          "local_port"};
+  const std::string lower = absl::AsciiStrToLower(name);
+  for (absl::string_view p : kPrivate) {
+    if (lower == p) return true;
+  }
+  return false;
+}
+
+json RequestDetails(const ServerRequest& request) {
+  json headers = json::object();
+  for (const auto& [name, value] : request.headers) {
+    if (IsPrivateHeader(name)) continue;
+    std::string key = absl::AsciiStrToLower(name);
+    if (headers.contains(key)) {
+      headers[key] = absl::StrCat(headers[key].get<std::string>(), ", ", value);
+    } else {
+      headers[key] = value;
+    }
+  }
+  json query = json::array();
+  for (const auto& [key, value] : request.query) query.push_back({key, value});
+  return {{"method", request.method},
+          {"path", request.path},
+          {"query", query},
+          {"headers", headers},
+          {"body_bytes", request.body_bytes}};
+}
+
+// JSON text as stored in a CID; invalid UTF-8 becomes U+FFFD.
+std::string JsonText(const json& doc) {
+  return doc.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+// What a template saw, as stored with an invocation (secrets by name only).
+struct Seen {
+  json variables = json::array();
+  json secrets = json::array();
+  json servers = json::array();
+};
+
+json DefinitionCid(const Entity& server) {
+  return server.definition_cid ? json(*server.definition_cid) : json(nullptr);
+}
+
+// The template's inputs: the request, and every enabled variable, secret
+// and server as `txn` sees them.
+absl::Status GatherInputs(Transaction& txn, const ServerRequest& request,
+                          TemplateInputs& inputs, Seen& seen) {
+  inputs.request_path = request.path;
+  for (const auto& [k, v] : request.query) inputs.query.emplace(k, v);
+  for (EntityKind kind :
+       {EntityKind::kVariable, EntityKind::kSecret, EntityKind::kServer}) {
+    VIEWER_ASSIGN_OR_RETURN(std::vector<Entity> list, ListEntities(txn, kind));
+    for (const Entity& e : list) {
+      if (!e.enabled) continue;
+      const std::string value = e.definition.value_or("");
+      if (kind == EntityKind::kVariable) {
+        inputs.variables.emplace(e.name, value);
+        seen.variables.push_back({{"name", e.name}, {"value", value}});
+      } else if (kind == EntityKind::kSecret) {
+        inputs.secrets.emplace(e.name, value);
+        seen.secrets.push_back(e.name);  // never the value
+      } else {
+        seen.servers.push_back({{"name", e.name},
+                                {"definition", value},
+                                {"definition_cid", DefinitionCid(e)}});
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The server's output for `request`, and what its template saw.
+absl::StatusOr<ServerRun> Render(Transaction& txn, const Entity& server,
+                                 const ServerRequest& request, Seen& seen) {
+  TemplateInputs inputs;
+  VIEWER_RETURN_IF_ERROR(GatherInputs(txn, request, inputs, seen));
+  ServerRun run;
+  run.output = RenderTemplate(server.definition.value_or(""), inputs);
+  if (!run.output.ok()) {
+    run.output =
+        absl::Status(run.output.status().code(),
+                     absl::StrCat("server '", server.name,
+                                  "': ", run.output.status().message()));
+  }
+  return run;
+}
+
+// Stores the output, the documents of `seen`, the request details and the
+// summary as CIDs, and the invocation row naming them.
+absl::StatusOr<std::string> StoreRun(
+    Transaction& txn, const CidRepository& cids, const Entity& server,
+    const std::string& output, const Seen& seen, const ServerRequest& request,
+    Timestamp now) {
+  VIEWER_ASSIGN_OR_RETURN(std::string result, cids.Create(txn, output));
+  InvocationInput row{.server_name = server.name, .result_cid = result};
+  for (auto [doc, slot] : {std::pair{&seen.servers, &row.servers_cid},
+                           std::pair{&seen.variables, &row.variables_cid},
+                           std::pair{&seen.secrets, &row.secrets_cid}}) {
+    VIEWER_ASSIGN_OR_RETURN(*slot, cids.Create(txn, JsonText(*doc)));
+  }
+  VIEWER_ASSIGN_OR_RETURN(row.request_details_cid,
+                          cids.Create(txn, JsonText(RequestDetails(request))));
+  const json summary = {{"server", server.name},
+                        {"definition_cid", DefinitionCid(server)},
+                        {"result_cid", result},
+                        {"servers_cid", *row.servers_cid},
+                        {"variables_cid", *row.variables_cid},
+                        {"secrets_cid", *row.secrets_cid},
+                        {"request_details_cid", *row.request_details_cid},
+                        {"invoked_at", FormatTimestamp(now)}};
+  VIEWER_ASSIGN_OR_RETURN(row.invocation_cid,
+                          cids.Create(txn, JsonText(summary)));
+  VIEWER_RETURN_IF_ERROR(CreateInvocation(txn, row).status());
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<bool> IsRunnableServer(Transaction& txn,
+                                      absl::string_view name) {
+  absl::StatusOr<Entity> server = GetEntity(txn, EntityKind::kServer, name);
+  if (server.status().code() == absl::StatusCode::kNotFound) return false;
+  if (!server.ok()) return server.status();
+  return server->enabled;
+}
+
+absl::StatusOr<ServerRun> RunServer(Transaction& txn, const CidRepository& cids,
+                                    absl::string_view name,
+                                    const ServerRequest& request,
+                                    Timestamp now) {
+  VIEWER_ASSIGN_OR_RETURN(Entity server,
+                          GetEntity(txn, EntityKind::kServer, name));
+  if (!server.enabled) {
+    return absl::NotFoundError(
+        absl::StrCat("server '", name, "' was just disabled"));
+  }
+  Seen seen;
+  VIEWER_ASSIGN_OR_RETURN(ServerRun run, Render(txn, server, request, seen));
+  if (!run.output.ok()) return run;
+  VIEWER_ASSIGN_OR_RETURN(
+      run.result_cid,
+      StoreRun(txn, cids, server, *run.output, seen, request, now));
+  return run;
+}
+
+absl::StatusOr<ServerRun> PreviewServer(Transaction& txn,
+                                        absl::string_view name,
+                                        const ServerRequest& request) {
+  VIEWER_ASSIGN_OR_RETURN(Entity server,
+                          GetEntity(txn, EntityKind::kServer, name));
+  Seen seen;
+  return Render(txn, server, request, seen);
+}
+
+}  // namespace viewer
