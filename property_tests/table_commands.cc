@@ -1,6 +1,6 @@
-// Table-level commands: writes, reads and aggregates on any of the nine
+// Table-level commands: writes, reads and aggregates on any of the
 // tables, and the generator that mixes every command kind (these, the
-// transaction commands and the repository commands).
+// transaction, writer and repository commands).
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +9,7 @@
 #include "property_tests/generators.h"
 #include "property_tests/repository_commands.h"
 #include "property_tests/txn_commands.h"
+#include "property_tests/writer_commands.h"
 
 namespace viewer::property {
 namespace {
@@ -19,7 +20,7 @@ const TableSchema& Schema(size_t t) { return AppCatalog().tables()[t]; }
 const std::string& Name(size_t t) { return Schema(t).name(); }
 
 struct TableStep : Step {
-  size_t table = *inRange<size_t>(0, kTables);
+  size_t table = *inRange<size_t>(0, TableCount());
 };
 
 struct Insert : TableStep {
@@ -36,8 +37,9 @@ struct Insert : TableStep {
   std::string Describe() const override {
     return absl::StrCat("Insert ", Name(table), " ", ShowAssignments(values));
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(true, [&](Transaction& t) { return t.Insert(Name(table), values); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(true,
+            [&](Transaction& t) { return t.Insert(Name(table), values); });
   }
 };
 
@@ -51,9 +53,9 @@ struct Update : TableStep {
     return absl::StrCat("Update ", Name(table), " id=", id, " ",
                         ShowAssignments(values));
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(true,
-             [&](Transaction& t) { return t.Update(Name(table), id, values); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(true,
+            [&](Transaction& t) { return t.Update(Name(table), id, values); });
   }
 };
 
@@ -64,8 +66,8 @@ struct Delete : TableStep {
   std::string Describe() const override {
     return absl::StrCat("Delete ", Name(table), " id=", id);
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(true, [&](Transaction& t) { return t.Delete(Name(table), id); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(true, [&](Transaction& t) { return t.Delete(Name(table), id); });
   }
 };
 
@@ -80,8 +82,8 @@ struct UpdateWhere : TableStep {
     return absl::StrCat("UpdateWhere ", Name(table), " [", ShowFilters(where),
                         "] ", ShowAssignments(values));
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(true, [&](Transaction& t) {
+  void Run(StoreSet& s) const override {
+    s.OnAll(true, [&](Transaction& t) {
       return t.UpdateWhere(Name(table), where, values);
     });
   }
@@ -98,9 +100,9 @@ struct DeleteWhere : TableStep {
     return absl::StrCat("DeleteWhere ", Name(table), " [", ShowFilters(where),
                         "]");
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(true,
-             [&](Transaction& t) { return t.DeleteWhere(Name(table), where); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(true,
+            [&](Transaction& t) { return t.DeleteWhere(Name(table), where); });
   }
 };
 
@@ -111,8 +113,8 @@ struct Get : TableStep {
   std::string Describe() const override {
     return absl::StrCat("Get ", Name(table), " id=", id);
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(false, [&](Transaction& t) { return t.Get(Name(table), id); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(false, [&](Transaction& t) { return t.Get(Name(table), id); });
   }
 };
 
@@ -123,8 +125,9 @@ struct Select : TableStep {
   std::string Describe() const override {
     return absl::StrCat("Select ", Name(table), " ", query.DebugString());
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(false, [&](Transaction& t) { return t.Select(Name(table), query); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(false,
+            [&](Transaction& t) { return t.Select(Name(table), query); });
   }
 };
 
@@ -149,23 +152,23 @@ struct Aggregate : TableStep {
                         kind == 0 ? "" : absl::StrCat(" ", column).c_str(),
                         " [", ShowFilters(where), "]");
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     const std::string& t = Name(table);
     switch (kind) {
       case 0:
-        s.OnBoth(false, [&](Transaction& x) { return x.Count(t, where); });
+        s.OnAll(false, [&](Transaction& x) { return x.Count(t, where); });
         break;
       case 1:
-        s.OnBoth(false, [&](Transaction& x) {
+        s.OnAll(false, [&](Transaction& x) {
           return x.CountDistinct(t, column, where);
         });
         break;
       case 2:
-        s.OnBoth(false, [&](Transaction& x) { return x.Sum(t, column, where); });
+        s.OnAll(false, [&](Transaction& x) { return x.Sum(t, column, where); });
         break;
       default:
-        s.OnBoth(false,
-                 [&](Transaction& x) { return x.CountBy(t, column, where); });
+        s.OnAll(false,
+                [&](Transaction& x) { return x.CountBy(t, column, where); });
     }
   }
 };
@@ -193,6 +196,9 @@ rc::Gen<CmdPtr> GenCommand(const Model& model) {
       options.push_back({weight, make});
     }
     for (const auto& [weight, make] : RepositoryCommands(model)) {
+      options.push_back({weight, make});
+    }
+    for (const auto& [weight, make] : WriterCommands(model)) {
       options.push_back({weight, make});
     }
     int total = 0;
