@@ -452,7 +452,10 @@ TEST_P(Phase5, ReadOnlyAndFinishedTransactionsRefuseWork) {
 
 // One writer thread commits pairs of rows while reader threads take
 // snapshots: no reader ever sees half a transaction or waits for the
-// writer, on either store; both end with the same rows.
+// writer, on either store; both end with the same rows. The writer waits,
+// after each commit, until a reader has finished a read since that commit
+// began, so reads provably run between and during the commits (not all
+// after the last one).
 TEST_P(Phase5, ConcurrentReadersSeeWholeTransactions) {
   constexpr int kCommits = 40;
   constexpr int kReaders = 3;
@@ -482,8 +485,9 @@ TEST_P(Phase5, ConcurrentReadersSeeWholeTransactions) {
         }
       });
     }
-    int write_failures = 0;
+    int write_failures = 0, reads_during = 0, no_reader = 0;
     for (int i = 0; i < kCommits; ++i) {
+      const int reads_before = reads.load();
       auto txn = h.store().Begin(TransactionMode::kReadWrite);
       if (!txn.ok()) {
         ++write_failures;
@@ -497,18 +501,30 @@ TEST_P(Phase5, ConcurrentReadersSeeWholeTransactions) {
                     .ok() &&
                 (*txn)->Commit().ok();
       if (!ok) ++write_failures;
+      // A read that ended after this transaction began.
+      const auto deadline = absl::Now() + absl::Seconds(30);
+      while (reads.load() == reads_before && absl::Now() < deadline) {
+        std::this_thread::yield();
+      }
+      if (reads.load() > reads_before) {
+        ++reads_during;
+      } else {
+        ++no_reader;
+      }
     }
-    while (reads.load() < kReaders) absl::SleepFor(absl::Milliseconds(1));
     done = true;
     for (std::thread& t : readers) t.join();
-    return absl::StrCat("odd=", odd_counts.load(),
-                        " failures=", failures.load(),
-                        " write_failures=", write_failures);
+    return absl::StrCat(
+        "odd=", odd_counts.load(), " failures=", failures.load(),
+        " write_failures=", write_failures,
+        " commits_with_a_read=", reads_during, " commits_without=", no_reader);
   };
-  std::string m = run(a_);
-  std::string d = run(b_);
-  EXPECT_EQ(m, d);
-  EXPECT_EQ(m, "odd=0 failures=0 write_failures=0");
+  std::string a = run(a_);
+  std::string b = run(b_);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, absl::StrCat("odd=0 failures=0 write_failures=0 "
+                            "commits_with_a_read=",
+                            kCommits, " commits_without=0"));
   EXPECT_EQ(Count("export", {}).a.value_or(-1), 2 * kCommits);
   ExpectSameContents();
 }
