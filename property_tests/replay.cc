@@ -37,7 +37,7 @@ void OnFatalSignal(int sig) {
   Write("\nproperty_tests: died of signal ");
   char number[4] = {static_cast<char>('0' + sig / 10 % 10),
                     static_cast<char>('0' + sig % 10), '\n', '\0'};
-  Write(number);
+  Write(sig < 10 ? number + 1 : number);
   Write("while running: ");
   Write(activity[current.load()]);
   Write("\nReplay this run with:\n  ");

@@ -8,6 +8,7 @@
 // rows), so that none passes on empty results.
 #include <functional>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -26,6 +27,11 @@ struct TableColumn {
   size_t table;
   size_t column;
 };
+
+void PrintTo(const TableColumn& tc, std::ostream* os) {
+  const TableSchema& t = AppCatalog().tables()[tc.table];
+  *os << t.name() << "." << t.column(tc.column).name;
+}
 
 std::vector<TableColumn> AllColumns() {
   std::vector<TableColumn> out;
