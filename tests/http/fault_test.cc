@@ -1,4 +1,4 @@
-// Faults (issue 6, "Proof under faults"), on the real viewer binary:
+// Faults, on the real viewer binary:
 //   - a disk viewer SIGKILLed at random moments while clients write, 10
 //     times, each kill only once writes have been acknowledged in that
 //     round: every restart opens the database, PRAGMA integrity_check says

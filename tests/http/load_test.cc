@@ -1,6 +1,6 @@
-// Load (issue 6, "Proof under load"): 8 clients send 20,000 mixed requests
-// (4,000 in sanitizer builds; create, rename, delete, upload, read, search,
-// pages) to the real viewer binary, in memory mode and on disk. Each client
+// Load: 8 clients send 20,000 mixed requests (4,000 in sanitizer builds;
+// create, rename, delete, upload, read, search, pages) to the real viewer
+// binary, in memory mode and on disk. Each client
 // keeps its own log of what was acknowledged; afterwards the store must
 // agree with the logs exactly: names unique, every acknowledged create
 // present unless the same client deleted or renamed it, every contested
