@@ -230,6 +230,16 @@ absl::StatusOr<Value> SumValues(const Table& table, size_t column,
   return Value::Integer(static_cast<int64_t>(sum));
 }
 
+bool SumDependsOnOrder(const std::vector<int64_t>& values) {
+  __int128 positives = 0, negatives = 0;
+  for (int64_t v : values) (v > 0 ? positives : negatives) += v;
+  constexpr __int128 kMax = std::numeric_limits<int64_t>::max();
+  constexpr __int128 kMin = std::numeric_limits<int64_t>::min();
+  const __int128 total = positives + negatives;
+  return total <= kMax && total >= kMin &&
+         (positives > kMax || negatives < kMin);
+}
+
 std::vector<GroupCount> CountGroups(const Table& table, size_t column,
                                     const std::vector<BoundFilter>& where) {
   std::vector<GroupCount> groups;

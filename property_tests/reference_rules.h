@@ -74,6 +74,15 @@ int64_t CountDistinctValues(const Table& table, size_t column,
 absl::StatusOr<Value> SumValues(const Table& table, size_t column,
                                 const std::vector<BoundFilter>& where);
 
+// True when the sum of `values` fits in int64 but some order of adding
+// them passes int64 on the way (all the positives first, say). The
+// contract says only "integer overflow past int64"; the backends add in
+// the order they scan (by id, or along an index a filter uses) and fail at
+// the first partial sum past int64, so for such values either answer, the
+// total or "integer overflow", keeps the contract's words, and the
+// property accepts either (as long as every backend gives the same).
+bool SumDependsOnOrder(const std::vector<int64_t>& values);
+
 // Matching rows counted per value of `column`, NULL a group of its own,
 // ordered by value with NULL first.
 std::vector<GroupCount> CountGroups(const Table& table, size_t column,

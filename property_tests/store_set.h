@@ -91,6 +91,20 @@ class StoreSet {
   void OnAll(bool write, Fn fn) {
     Each([&](Side& side) { return RunOn(side, write, fn); });
   }
+  // As OnAll, returning the results (results[i] from sides()[i]) for the
+  // caller to compare.
+  template <typename Fn>
+  auto Collect(bool write, Fn fn) {
+    std::vector<decltype(fn(std::declval<Transaction&>()))> results;
+    for (auto& side : sides_) results.push_back(RunOn(*side, write, fn));
+    return results;
+  }
+  // Fails the property with `what` and every side's result.
+  template <typename T>
+  [[noreturn]] void FailAll(const std::vector<T>& results,
+                            const std::string& what) {
+    Fail(what, ShowAll(results));
+  }
 
   // Compares every table (inside the open transaction and as committed)
   // and re-reads every open snapshot.

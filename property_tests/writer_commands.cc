@@ -267,9 +267,11 @@ struct EndWithReaders : Step {
 std::vector<std::pair<int, CmdPtr (*)(const Model&)>> WriterCommands(
     const Model& m) {
   std::vector<std::pair<int, CmdPtr (*)(const Model&)>> out;
+  // Each of these takes milliseconds (a thread, a wait): less often than
+  // the single-threaded steps.
   if (m.in_transaction) {
-    if (!m.timed_out_writer) out.push_back({2, &Make<SecondWriterTimesOut>});
-    out.push_back({2, &Make<SecondWriterWaits>});
+    if (!m.timed_out_writer) out.push_back({1, &Make<SecondWriterTimesOut>});
+    out.push_back({1, &Make<SecondWriterWaits>});
     out.push_back({2, &Make<EndWithReaders>});
   }
   return out;
