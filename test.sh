@@ -25,10 +25,39 @@ done
 ensure_packages "${VIEWER_BUILD_PACKAGES[@]}" "${VIEWER_TEST_PACKAGES[@]}"
 
 jobs=$(nproc)
+# A skipped test is not a passed test: ctest counts a GTEST_SKIP as passed,
+# so both runners below fail when anything was skipped, and say what.
 run_ctest() {  # run_ctest DIR [CTEST_ARGS...]
   local dir=$1
   shift
-  ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" "$@"
+  local log="$dir/ctest-output.txt"
+  local status=0
+  ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" \
+      "$@" 2>&1 | tee "$log" || status=$?
+  local skipped
+  skipped=$(sed -n '/^The following tests did not run:/,/^$/p' "$log" |
+            grep -E '\((Skipped|Disabled)\)' || true)
+  if [ -n "$skipped" ]; then
+    echo "error: tests were skipped (a skip is not a pass):" >&2
+    echo "$skipped" >&2
+    return 1
+  fi
+  return "$status"
+}
+run_gtest() {  # run_gtest BINARY [ARGS...]: runs a test binary directly
+  local log
+  log=$(mktemp)
+  local status=0
+  "$@" 2>&1 | tee "$log" || status=$?
+  local skipped
+  skipped=$(grep -E '^\[  SKIPPED \] [^0-9]' "$log" || true)
+  rm -f "$log"
+  if [ -n "$skipped" ]; then
+    echo "error: tests were skipped (a skip is not a pass):" >&2
+    echo "$skipped" >&2
+    return 1
+  fi
+  return "$status"
 }
 
 # The normal build is the optimised one, so that a warning only -O3 shows
@@ -46,13 +75,16 @@ if [ "$quick" -eq 0 ]; then
   configure_and_build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DVIEWER_WERROR=ON \
       -DVIEWER_SANITIZE=thread -- engine_test storage_contract_test \
-      sqlite_backend_test property_tests http_handler_test
+      storage_equivalence_test sqlite_backend_test property_tests \
+      http_handler_test
   export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
-  build-tsan/tests/engine/engine_test
-  build-tsan/tests/storage/storage_contract_test --gtest_filter='*Transactions*'
-  build-tsan/tests/sqlite_backend/sqlite_backend_test
+  run_gtest build-tsan/tests/engine/engine_test
+  run_gtest build-tsan/tests/storage/storage_contract_test \
+      --gtest_filter='*Transactions*'
+  run_gtest build-tsan/tests/storage/storage_equivalence_test
+  run_gtest build-tsan/tests/sqlite_backend/sqlite_backend_test
   build-tsan/property_tests/property_tests --only=concurrency --rc-max-success=200
-  build-tsan/tests/http/http_handler_test --gtest_filter='*Robustness*'
+  run_gtest build-tsan/tests/http/http_handler_test --gtest_filter='*Robustness*'
   echo "==> clang: lock annotations (-Wthread-safety), then each libFuzzer" \
        "target for 20 s from its corpus"
   scripts/fuzz.sh 20

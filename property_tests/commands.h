@@ -1,32 +1,41 @@
 // RapidCheck commands of the storage property. Each is one operation,
-// generated from the model, run on both stores and compared.
+// generated from the model, run on the reference model and on every
+// backend (store_set.h) and compared.
 #ifndef VIEWER_PROPERTY_TESTS_COMMANDS_H_
 #define VIEWER_PROPERTY_TESTS_COMMANDS_H_
 
+#include <exception>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "property_tests/model.h"
-#include "property_tests/pair_store.h"
+#include "property_tests/store_set.h"
 #include "rapidcheck.h"
 #include "rapidcheck/state.h"
 
 namespace viewer::property {
 
-using Cmd = rc::state::Command<Model, PairStore>;
+using Cmd = rc::state::Command<Model, StoreSet>;
 using CmdPtr = std::shared_ptr<const Cmd>;
 
 // A command that names itself the same way in failure messages and in
 // RapidCheck's printed counterexample.
 struct Step : Cmd {
   virtual std::string Describe() const = 0;
-  virtual void Run(PairStore& sut) const = 0;
+  virtual void Run(StoreSet& sut) const = 0;
 
   void show(std::ostream& os) const override { os << Describe(); }
-  void run(const Model&, PairStore& sut) const override {
+  // An exception from a store or the harness (a value read as the wrong
+  // kind, say) is a mismatch like any other: reported with the step and
+  // the replay command. RapidCheck's own failures are not std::exceptions.
+  void run(const Model&, StoreSet& sut) const override {
     sut.BeginStep(Describe());
-    Run(sut);
+    try {
+      Run(sut);
+    } catch (const std::exception& e) {
+      sut.Fail("an exception escaped", e.what());
+    }
     sut.EndStep();
   }
 };

@@ -1,4 +1,4 @@
-// Generators of values, filters, queries and assignments for the nine
+// Generators of values, filters, queries and assignments for the
 // application tables. They are built to collide: names come from a small
 // alphabet, NULL shows up in NOT NULL columns too, and the odd bytes that
 // break naive code (0x00, 0xFF, '_', '%', quotes, mixed case, non-ASCII)

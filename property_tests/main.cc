@@ -1,5 +1,5 @@
-// property_tests: RapidCheck properties that hold the memory engine to the
-// SQLite backend (see properties.h).
+// property_tests: RapidCheck properties that hold every backend to the
+// reference model of the storage contract (see properties.h).
 //
 //   property_tests --rc-max-success=500          how the owner runs it
 //   property_tests --rc-seed=1234 --rc-max-success=500   replays a run
@@ -18,19 +18,24 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "property_tests/properties.h"
+#include "property_tests/replay.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "Usage: property_tests [--rc-max-success=N] [--rc-seed=S]\n"
-    "                      [--rc-reproduce=STRING] [--only=storage|concurrency]\n"
+    "                      [--rc-reproduce=STRING] "
+    "[--only=storage|concurrency]\n"
     "                      [--help]\n"
     "\n"
-    "Drives the in-memory engine and the SQLite backend with identical random\n"
-    "operation sequences and compares every result (RapidCheck, rc::state).\n"
+    "Drives the reference model of the storage contract and every backend\n"
+    "(memory, SQLite, ...) with identical random operation sequences and\n"
+    "compares every result and error with the model's (RapidCheck,\n"
+    "rc::state); then runs concurrent transactions on each.\n"
     "\n"
     "  --rc-max-success=N   sequences to run per property (default 100)\n"
-    "  --rc-seed=S          seed; a failing run prints the seed that replays it\n"
+    "  --rc-seed=S          seed; a failing run prints the seed that replays "
+    "it\n"
     "  --rc-reproduce=STR   replay exactly the failure RapidCheck printed\n"
     "  --only=NAME          run one property: storage or concurrency\n"
     "  --help               this text\n";
@@ -105,6 +110,14 @@ int main(int argc, char** argv) {
     params = absl::StrCat(existing, " ", params);
   }
   setenv("RC_PARAMS", params.c_str(), 1);
+  std::string replay = absl::StrCat("property_tests --rc-seed=", seed,
+                                    " --rc-max-success=", flags.max_success);
+  if (!flags.only.empty()) absl::StrAppend(&replay, " --only=", flags.only);
+  if (!flags.reproduce.empty()) {
+    absl::StrAppend(&replay, " --rc-reproduce=", flags.reproduce);
+  }
+  viewer::property::SetReplayCommand(replay);
+  viewer::property::InstallCrashReport();
   printf("property_tests: seed %llu, %lld sequences per property\n",
          static_cast<unsigned long long>(seed),
          static_cast<long long>(flags.max_success));
@@ -129,12 +142,6 @@ int main(int argc, char** argv) {
                        std::chrono::steady_clock::now() - start)
                        .count();
   printf("property_tests: %s in %.1f s\n", ok ? "passed" : "FAILED", seconds);
-  if (!ok) {
-    printf("Replay this run with:\n  property_tests --rc-seed=%llu "
-           "--rc-max-success=%lld%s%s\n",
-           static_cast<unsigned long long>(seed),
-           static_cast<long long>(flags.max_success),
-           flags.only.empty() ? "" : " --only=", flags.only.c_str());
-  }
+  if (!ok) printf("Replay this run with:\n  %s\n", replay.c_str());
   return ok ? 0 : 1;
 }

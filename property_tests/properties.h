@@ -7,7 +7,8 @@
 
 namespace viewer::property {
 
-// Memory store and SQLite store driven by one random operation sequence.
+// The reference model and every backend driven by one random operation
+// sequence; each backend's results and errors equal the model's.
 bool CheckStorageProperty();
 
 struct SequenceStats {
@@ -16,8 +17,10 @@ struct SequenceStats {
 };
 SequenceStats LastStorageRun();
 
-// Several threads run read-write transactions on one memory store that
-// keep an invariant; readers check it in every snapshot they take.
+// On the reference model and on each backend: writer threads run
+// transactions on a bank whose every snapshot must agree with its own
+// transfer log; reader threads check that in every snapshot they take,
+// some of them taken while a writer is provably inside a transaction.
 bool CheckConcurrencyProperty();
 
 }  // namespace viewer::property

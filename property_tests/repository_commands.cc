@@ -64,26 +64,26 @@ struct EntityWrite : Step {
         return absl::StrCat("DeleteEntity ", k, " ", Render(name));
     }
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     switch (op) {
       case 0:
-        s.OnBoth(true, [&](Transaction& t) {
+        s.OnAll(true, [&](Transaction& t) {
           return Lift(CreateEntity(t, kind, input));
         });
         break;
       case 1:
-        s.OnBoth(true, [&](Transaction& t) {
+        s.OnAll(true, [&](Transaction& t) {
           return Lift(UpdateEntity(t, kind, name, input));
         });
         break;
       case 2:
-        s.OnBoth(true, [&](Transaction& t) {
+        s.OnAll(true, [&](Transaction& t) {
           return Lift(SetEntityEnabled(t, kind, name, enable));
         });
         break;
       default:
-        s.OnBoth(true,
-                 [&](Transaction& t) { return DeleteEntity(t, kind, name); });
+        s.OnAll(true,
+                [&](Transaction& t) { return DeleteEntity(t, kind, name); });
     }
   }
 };
@@ -102,30 +102,28 @@ struct EntityRead : Step {
     return absl::StrCat(kOps[op], " ", EntityDisplayName(kind),
                         op == 1 || op == 3 ? " " + Render(name) : "");
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     switch (op) {
       case 0:
-        s.OnBoth(false,
-                 [&](Transaction& t) { return Lift(ListEntities(t, kind)); });
+        s.OnAll(false,
+                [&](Transaction& t) { return Lift(ListEntities(t, kind)); });
         break;
       case 1:
-        s.OnBoth(false, [&](Transaction& t) {
-          return Lift(GetEntity(t, kind, name));
-        });
+        s.OnAll(false,
+                [&](Transaction& t) { return Lift(GetEntity(t, kind, name)); });
         break;
       case 2:
-        s.OnBoth(false,
-                 [&](Transaction& t) { return Lift(CountEntities(t, kind)); });
+        s.OnAll(false,
+                [&](Transaction& t) { return Lift(CountEntities(t, kind)); });
         break;
       case 3:
-        s.OnBoth(false, [&](Transaction& t) {
+        s.OnAll(false, [&](Transaction& t) {
           return Lift(EntityExists(t, kind, name));
         });
         break;
       default:
-        s.OnBoth(false, [&](Transaction& t) {
-          return Lift(FirstEntityName(t, kind));
-        });
+        s.OnAll(false,
+                [&](Transaction& t) { return Lift(FirstEntityName(t, kind)); });
     }
   }
 };
@@ -139,9 +137,9 @@ struct CidCreate : Step {
   std::string Describe() const override {
     return absl::StrCat("CidRepository::Create ", Render(content));
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(true,
-             [&](Transaction& t) { return Lift(Cids().Create(t, content)); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(true,
+            [&](Transaction& t) { return Lift(Cids().Create(t, content)); });
   }
 };
 
@@ -168,31 +166,30 @@ struct CidRead : Step {
         return absl::StrCat("CidRepository::Exists ", Render(cid));
     }
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     switch (op) {
       case 0:
-        s.OnBoth(false,
-                 [&](Transaction& t) -> absl::StatusOr<Val<std::string>> {
-                   auto bytes = Cids().Get(t, cid);
-                   if (!bytes.ok()) return bytes.status();
-                   return Val<std::string>{**bytes};
-                 });
+        s.OnAll(false, [&](Transaction& t) -> absl::StatusOr<Val<std::string>> {
+          auto bytes = Cids().Get(t, cid);
+          if (!bytes.ok()) return bytes.status();
+          return Val<std::string>{**bytes};
+        });
         break;
       case 1:
-        s.OnBoth(false, [&](Transaction& t) {
+        s.OnAll(false, [&](Transaction& t) {
           return Lift(Cids().FindByPrefix(t, prefix, limit));
         });
         break;
       case 2:
-        s.OnBoth(false,
-                 [&](Transaction& t) { return Lift(Cids().Recent(t, limit)); });
+        s.OnAll(false,
+                [&](Transaction& t) { return Lift(Cids().Recent(t, limit)); });
         break;
       case 3:
-        s.OnBoth(false, [&](Transaction& t) { return Lift(Cids().Count(t)); });
+        s.OnAll(false, [&](Transaction& t) { return Lift(Cids().Count(t)); });
         break;
       default:
-        s.OnBoth(false,
-                 [&](Transaction& t) { return Lift(Cids().Exists(t, cid)); });
+        s.OnAll(false,
+                [&](Transaction& t) { return Lift(Cids().Exists(t, cid)); });
     }
   }
 };

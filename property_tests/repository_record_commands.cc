@@ -55,9 +55,9 @@ struct InteractionRecord : Step {
                         " message=", Render(input.message),
                         " content=", Render(input.content));
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(true,
-             [&](Transaction& t) { return Lift(RecordInteraction(t, input)); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(true,
+            [&](Transaction& t) { return Lift(RecordInteraction(t, input)); });
   }
 };
 
@@ -74,13 +74,13 @@ struct InteractionRead : Step {
                         Render(type), "/", Render(name),
                         all ? "" : absl::StrCat(" limit=", limit));
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     if (all) {
-      s.OnBoth(false, [&](Transaction& t) {
+      s.OnAll(false, [&](Transaction& t) {
         return Lift(AllInteractions(t, type, name));
       });
     } else {
-      s.OnBoth(false, [&](Transaction& t) {
+      s.OnAll(false, [&](Transaction& t) {
         return Lift(RecentInteractions(t, type, name, limit));
       });
     }
@@ -113,9 +113,9 @@ struct InvocationCreate : Step {
                         " invocation=", Render(input.invocation_cid),
                         " external=", Render(input.external_calls_cid));
   }
-  void Run(PairStore& s) const override {
-    s.OnBoth(true,
-             [&](Transaction& t) { return Lift(CreateInvocation(t, input)); });
+  void Run(StoreSet& s) const override {
+    s.OnAll(true,
+            [&](Transaction& t) { return Lift(CreateInvocation(t, input)); });
   }
 };
 
@@ -142,20 +142,20 @@ struct InvocationRead : Step {
         return absl::StrCat("InvocationsByAnyCid ", cid);
     }
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     switch (op) {
       case 0:
-        s.OnBoth(false, [&](Transaction& t) {
+        s.OnAll(false, [&](Transaction& t) {
           return Lift(InvocationsForServer(t, server, limit));
         });
         break;
       case 1:
-        s.OnBoth(false, [&](Transaction& t) {
+        s.OnAll(false, [&](Transaction& t) {
           return Lift(InvocationsByResultCids(t, cids));
         });
         break;
       default:
-        s.OnBoth(false, [&](Transaction& t) {
+        s.OnAll(false, [&](Transaction& t) {
           return Lift(InvocationsByAnyCid(t, cid));
         });
     }
@@ -206,39 +206,39 @@ struct PageViewOrExport : Step {
         return absl::StrCat("ListExports limit=", limit);
     }
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     switch (op) {
       case 0:
-        s.OnBoth(true,
-                 [&](Transaction& t) { return Lift(SavePageView(t, view)); });
+        s.OnAll(true,
+                [&](Transaction& t) { return Lift(SavePageView(t, view)); });
         break;
       case 1:
-        s.OnBoth(false, [&](Transaction& t) {
+        s.OnAll(false, [&](Transaction& t) {
           return Lift(CountPageViews(t, start, end));
         });
         break;
       case 2:
-        s.OnBoth(false, [&](Transaction& t) {
+        s.OnAll(false, [&](Transaction& t) {
           return Lift(CountDistinctPaths(t, start, end));
         });
         break;
       case 3:
-        s.OnBoth(false,
-                 [&](Transaction& t) { return Lift(PopularPaths(t, limit)); });
+        s.OnAll(false,
+                [&](Transaction& t) { return Lift(PopularPaths(t, limit)); });
         break;
       case 4:
-        s.OnBoth(false, [&](Transaction& t) {
+        s.OnAll(false, [&](Transaction& t) {
           return Lift(PageViews(t, page, per_page, start, end));
         });
         break;
       case 5:
-        s.OnBoth(true, [&](Transaction& t) {
+        s.OnAll(true, [&](Transaction& t) {
           return Lift(RecordExport(t, export_cid));
         });
         break;
       default:
-        s.OnBoth(false,
-                 [&](Transaction& t) { return Lift(ListExports(t, limit)); });
+        s.OnAll(false,
+                [&](Transaction& t) { return Lift(ListExports(t, limit)); });
     }
   }
 };

@@ -1,8 +1,8 @@
 // Renders the repositories' results for the property's mismatch messages,
-// and Val<T>: a repository result wrapped so that PairStore's comparison
-// (Diff / Show, found by argument-dependent lookup) can print it.
+// and Val<T>: a repository result wrapped so that StoreSet's comparison
+// (Same / Show, found by argument-dependent lookup) can print it.
 //
-//   s.OnBoth(true, [&](Transaction& t) { return Lift(CreateEntity(...)); });
+//   s.OnAll(true, [&](Transaction& t) { return Lift(CreateEntity(...)); });
 #ifndef VIEWER_PROPERTY_TESTS_REPOSITORY_SHOW_H_
 #define VIEWER_PROPERTY_TESTS_REPOSITORY_SHOW_H_
 

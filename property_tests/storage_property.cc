@@ -1,6 +1,6 @@
-// The storage property: for any sequence of operations, the memory engine
-// and the SQLite backend return the same results and the same errors,
-// hold the same rows, and keep every open snapshot unchanged.
+// The storage property: for any sequence of operations, every backend
+// returns the results and errors the reference model predicts, holds the
+// rows it holds, and keeps every open snapshot unchanged.
 #include "property_tests/properties.h"
 
 #include <atomic>
@@ -23,11 +23,13 @@ bool CheckStorageProperty() {
   cases = 0;
   operations = 0;
   return rc::check(
-      "memory and SQLite agree on every operation, table and snapshot", [] {
+      "every backend agrees with the reference model on every operation, "
+      "table and snapshot",
+      [] {
         const Model initial;
         const auto commands = *rc::gen::scale(
             kLengthScale, rc::state::gen::commands(initial, &GenCommand));
-        PairStore sut;
+        StoreSet sut;
         rc::state::runAll(commands, initial, sut);
         sut.BeginStep("(final comparison)");
         sut.CheckAll();

@@ -1,6 +1,7 @@
 #include "property_tests/txn_commands.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "app/schemas.h"
@@ -33,11 +34,17 @@ struct Begin : Step {
   }
   void apply(Model& m) const override { m.in_transaction = true; }
   std::string Describe() const override { return "Begin"; }
-  void Run(PairStore& s) const override {
-    for (PairStore::Side* side : {&s.memory(), &s.disk()}) {
-      auto txn = side->store->Begin(TransactionMode::kReadWrite);
-      if (!txn.ok()) s.Fail(absl::StrCat("Begin failed on ", side->name), Show(txn.status()));
-      side->txn = std::move(*txn);
+  void Run(StoreSet& s) const override {
+    std::vector<absl::StatusOr<std::unique_ptr<Transaction>>> begun;
+    for (auto& side : s.sides()) {
+      begun.push_back(side->store->Begin(TransactionMode::kReadWrite));
+    }
+    std::vector<absl::Status> statuses;
+    for (const auto& b : begun) statuses.push_back(b.status());
+    s.ExpectAll(statuses, "Begin differs");
+    if (!statuses[0].ok()) s.Fail("Begin failed everywhere", Show(statuses[0]));
+    for (size_t i = 0; i < begun.size(); ++i) {
+      s.sides()[i]->txn = *std::move(begun[i]);
     }
   }
 };
@@ -54,12 +61,15 @@ struct End : Step {
     m.savepoints.clear();
   }
   std::string Describe() const override { return commit ? "Commit" : "Rollback"; }
-  void Run(PairStore& s) const override {
-    absl::Status m = commit ? s.memory().txn->Commit() : s.memory().txn->Rollback();
-    absl::Status d = commit ? s.disk().txn->Commit() : s.disk().txn->Rollback();
-    s.memory().txn.reset();
-    s.disk().txn.reset();
-    s.Expect(m, d);
+  void Run(StoreSet& s) const override {
+    s.Each(
+        [&](StoreSet::Side& side) {
+          absl::Status done =
+              commit ? side.txn->Commit() : side.txn->Rollback();
+          side.txn.reset();
+          return done;
+        },
+        commit ? "Commit differs" : "Rollback differs");
   }
 };
 
@@ -88,12 +98,12 @@ struct SavepointStep : Step {
     static const char* const kNames[] = {"Savepoint", "RollbackTo", "Release"};
     return absl::StrCat(kNames[kind], " \"", name, "\"");
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     auto call = [&](Transaction& t) {
       return kind == 0 ? t.Savepoint(name)
                        : kind == 1 ? t.RollbackTo(name) : t.Release(name);
     };
-    s.Expect(call(*s.memory().txn), call(*s.disk().txn));
+    s.Each([&](StoreSet::Side& side) { return call(*side.txn); });
   }
 };
 
@@ -104,15 +114,18 @@ struct OpenSnapshot : Step {
   }
   void apply(Model& m) const override { ++m.snapshots; }
   std::string Describe() const override { return "OpenSnapshot"; }
-  void Run(PairStore& s) const override { s.OpenSnapshot(); }
+  void Run(StoreSet& s) const override { s.OpenSnapshot(); }
 };
 
 // Reads an old snapshot: checks it still holds what it held when opened,
-// and runs a random query on it on both sides.
+// and runs a random query on it on every side, sometimes from a thread of
+// its own (a transaction may move between threads) while the writer
+// stays open on this one.
 struct ReadSnapshot : Step {
   int index;
-  size_t table = *inRange<size_t>(0, kTables);
+  size_t table = *inRange<size_t>(0, TableCount());
   Query query;
+  bool on_other_thread = *inRange(0, 3) == 0;
   explicit ReadSnapshot(const Model& m)
       : index(*inRange(0, std::max(1, m.snapshots))),
         query(GenQuery(AppCatalog().tables()[table], 8)) {}
@@ -121,15 +134,22 @@ struct ReadSnapshot : Step {
   }
   void apply(Model&) const override {}
   std::string Describe() const override {
-    return absl::StrCat("ReadSnapshot #", index, " ",
+    return absl::StrCat("ReadSnapshot #", index,
+                        on_other_thread ? " (on another thread) " : " ",
                         AppCatalog().tables()[table].name(), " ",
                         query.DebugString());
   }
-  void Run(PairStore& s) const override {
+  void Run(StoreSet& s) const override {
     s.CheckSnapshot(index);
     const std::string& t = AppCatalog().tables()[table].name();
-    s.Expect(s.memory().snapshots[index]->Select(t, query),
-             s.disk().snapshots[index]->Select(t, query));
+    s.Each([&](StoreSet::Side& side) {
+      if (!on_other_thread) return side.snapshots[index]->Select(t, query);
+      absl::StatusOr<std::vector<Row>> rows;
+      std::thread reader(
+          [&] { rows = side.snapshots[index]->Select(t, query); });
+      reader.join();
+      return rows;
+    });
   }
 };
 
@@ -144,7 +164,7 @@ struct CloseSnapshot : Step {
   std::string Describe() const override {
     return absl::StrCat("CloseSnapshot #", index);
   }
-  void Run(PairStore& s) const override { s.CloseSnapshot(index); }
+  void Run(StoreSet& s) const override { s.CloseSnapshot(index); }
 };
 
 struct AdvanceClock : Step {
@@ -155,9 +175,10 @@ struct AdvanceClock : Step {
   std::string Describe() const override {
     return absl::StrCat("AdvanceClock ", micros, "us");
   }
-  void Run(PairStore& s) const override {
-    s.memory().clock.Advance(absl::Microseconds(micros));
-    s.disk().clock.Advance(absl::Microseconds(micros));
+  void Run(StoreSet& s) const override {
+    for (auto& side : s.sides()) {
+      side->clock.Advance(absl::Microseconds(micros));
+    }
   }
 };
 

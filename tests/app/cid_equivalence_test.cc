@@ -1,7 +1,7 @@
-// The plan's phase 4.4 (CIDs): CidRepository on the memory engine and on
-// SQLite, results compared whole (tests/app/repository_fixture.h); find by
-// prefix with '_', '%' and mixed case; the lookup order store, folder,
-// literal.
+// The plan's phase 4.4 (CIDs): CidRepository on two backends (each
+// against the reference one), results compared whole
+// (tests/app/repository_fixture.h); find by prefix with '_', '%' and mixed
+// case; the lookup order store, folder, literal.
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,7 +31,7 @@ absl::StatusOr<std::string> GetBytes(const CidRepository& repo, Transaction& t,
 // ---- 4.4 CIDs
 // ----------------------------------------------------------------
 
-TEST_F(RepositoryEquivalenceTest, CidCreateGetAndCount) {
+TEST_P(RepositoryEquivalenceTest, CidCreateGetAndCount) {
   CidRepository repo;
   const std::string big(70'000, 'b');
   auto hello = Same([&](Transaction& t) { return repo.Create(t, "hello"); });
@@ -52,7 +52,7 @@ TEST_F(RepositoryEquivalenceTest, CidCreateGetAndCount) {
   ExpectSameContents();
 }
 
-TEST_F(RepositoryEquivalenceTest, CidCreateIsIdempotent) {
+TEST_P(RepositoryEquivalenceTest, CidCreateIsIdempotent) {
   CidRepository repo;
   auto first =
       Same([&](Transaction& t) { return repo.Create(t, "same bytes"); });
@@ -65,11 +65,11 @@ TEST_F(RepositoryEquivalenceTest, CidCreateIsIdempotent) {
   auto recent = SameRead([&](Transaction& t) { return repo.Recent(t, 10); });
   ASSERT_EQ(recent->size(), 1u);
   EXPECT_EQ((*recent)[0].created_at.micros,
-            memory_.clock().Now().micros - 3'000'000);
+            a_.clock().Now().micros - 3'000'000);
   ExpectSameContents();
 }
 
-TEST_F(RepositoryEquivalenceTest, CidGetLooksInTheStoreThenTheLiteral) {
+TEST_P(RepositoryEquivalenceTest, CidGetLooksInTheStoreThenTheLiteral) {
   CidRepository repo;
   const std::string unknown = ComputeCid(std::string(100, 'u'));
   EXPECT_THAT(
@@ -106,7 +106,7 @@ TEST_F(RepositoryEquivalenceTest, CidGetLooksInTheStoreThenTheLiteral) {
   EXPECT_EQ((*recent)[0].file_size, 5);  // NULL file_size reads as the size
 }
 
-TEST_F(RepositoryEquivalenceTest, CidGetUsesTheFolderAfterTheStore) {
+TEST_P(RepositoryEquivalenceTest, CidGetUsesTheFolderAfterTheStore) {
   ScopedTempDir dir;
   const std::string on_disk(300, 'd');
   const std::string cid = ComputeCid(on_disk);
@@ -127,7 +127,7 @@ TEST_F(RepositoryEquivalenceTest, CidGetUsesTheFolderAfterTheStore) {
             on_disk);
 }
 
-TEST_F(RepositoryEquivalenceTest, CidRecentIsNewestFirstThenLaterInsertFirst) {
+TEST_P(RepositoryEquivalenceTest, CidRecentIsNewestFirstThenLaterInsertFirst) {
   CidRepository repo;
   for (const char* s : {"one", "two"}) {
     Do([&](Transaction& t) { return repo.Create(t, s); });
@@ -149,7 +149,7 @@ TEST_F(RepositoryEquivalenceTest, CidRecentIsNewestFirstThenLaterInsertFirst) {
                        "limit must be >= 0, got -1"));
 }
 
-TEST_F(RepositoryEquivalenceTest,
+TEST_P(RepositoryEquivalenceTest,
        CidFindByPrefixIsCaseSensitiveWithoutWildcards) {
   CidRepository repo;
   // "a" -> AAAAAAABYQ, "\xc9" -> AAAAAAAByQ (the same but for case),
@@ -183,7 +183,7 @@ TEST_F(RepositoryEquivalenceTest,
               ElementsAre("AAAAAAAB-w", "AAAAAAABYQ"));
 }
 
-TEST_F(RepositoryEquivalenceTest, CidFindByPrefixTakesStoredPathsLiterally) {
+TEST_P(RepositoryEquivalenceTest, CidFindByPrefixTakesStoredPathsLiterally) {
   // Rows written by something else, with '%' and '_' in their paths.
   for (const char* path : {"/ab%cd", "/abXcd", "/ab_cd", "/AB_cd", "/ab"}) {
     Do([&](Transaction& t) {
@@ -202,7 +202,7 @@ TEST_F(RepositoryEquivalenceTest, CidFindByPrefixTakesStoredPathsLiterally) {
   EXPECT_THAT(find("ab"), ElementsAre("ab", "ab%cd", "abXcd", "ab_cd"));
 }
 
-TEST_F(RepositoryEquivalenceTest, CidFindByPrefixMergesTheFolder) {
+TEST_P(RepositoryEquivalenceTest, CidFindByPrefixMergesTheFolder) {
   ScopedTempDir dir;
   for (const std::string& s : {std::string("a"), std::string("\xff")}) {
     WriteFileOrDie(dir.path() + "/" + ComputeCid(s), s);
@@ -223,6 +223,9 @@ TEST_F(RepositoryEquivalenceTest, CidFindByPrefixMergesTheFolder) {
   }),
               ElementsAre("AAAAAAABYQ", "AAAAAAAB_w"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Compare, RepositoryEquivalenceTest, AllPairs(),
+                         PairParamName);
 
 }  // namespace
 }  // namespace viewer::testing

@@ -1,6 +1,6 @@
 // The plan's phase 4.1 (generic CRUD), once per entity kind: every entity
-// repository call made on the memory engine and on SQLite, results compared
-// whole (tests/app/repository_fixture.h).
+// repository call made on two backends (each against the reference one),
+// results compared whole (tests/app/repository_fixture.h).
 #include <string>
 #include <vector>
 
@@ -21,22 +21,22 @@ using ::testing::Optional;
 
 TEST_P(EntityKindEquivalenceTest, ListIsOrderedByNameBytewise) {
   for (const char* name : {"c", "a", "Zed", "b", "a-1", "a.1", "a_1"}) {
-    Create(GetParam(), name, Def(name));
+    Create(Kind(), name, Def(name));
   }
   // Bytewise: '-' < '.' < '_', upper case before lower case.
-  EXPECT_THAT(Names(GetParam()),
+  EXPECT_THAT(Names(Kind()),
               ElementsAre("Zed", "a", "a-1", "a.1", "a_1", "b", "c"));
   ExpectSameContents();
 }
 
 TEST_P(EntityKindEquivalenceTest, GetByNameReturnsTheWholeRow) {
-  const Timestamp now = memory_.clock().Now();
-  Create(GetParam(), "find-me", "found");
-  auto e = SameRead(
-      [&](Transaction& t) { return GetEntity(t, GetParam(), "find-me"); });
+  const Timestamp now = a_.clock().Now();
+  Create(Kind(), "find-me", "found");
+  auto e =
+      SameRead([&](Transaction& t) { return GetEntity(t, Kind(), "find-me"); });
   ASSERT_OK(e);
   EXPECT_EQ(e->id, 1);
-  EXPECT_EQ(e->kind, GetParam());
+  EXPECT_EQ(e->kind, Kind());
   EXPECT_EQ(e->name, "find-me");
   EXPECT_THAT(e->definition, Optional(std::string("found")));
   EXPECT_EQ(e->created_at, now);
@@ -45,16 +45,16 @@ TEST_P(EntityKindEquivalenceTest, GetByNameReturnsTheWholeRow) {
 }
 
 TEST_P(EntityKindEquivalenceTest, GetMissingIsNotFound) {
-  Create(GetParam(), "present", "x");
-  auto e = SameRead(
-      [&](Transaction& t) { return GetEntity(t, GetParam(), "absent"); });
+  Create(Kind(), "present", "x");
+  auto e =
+      SameRead([&](Transaction& t) { return GetEntity(t, Kind(), "absent"); });
   EXPECT_THAT(e, StatusIs(absl::StatusCode::kNotFound,
-                          absl::StrCat("no ", EntityDisplayName(GetParam()),
+                          absl::StrCat("no ", EntityDisplayName(Kind()),
                                        " named 'absent'")));
 }
 
 TEST_P(EntityKindEquivalenceTest, CountExistsAndFirstName) {
-  const EntityKind kind = GetParam();
+  const EntityKind kind = Kind();
   EXPECT_EQ(*SameRead([&](Transaction& t) { return CountEntities(t, kind); }),
             0);
   EXPECT_EQ(*SameRead([&](Transaction& t) { return FirstEntityName(t, kind); }),
@@ -77,20 +77,19 @@ TEST_P(EntityKindEquivalenceTest, CountExistsAndFirstName) {
 }
 
 TEST_P(EntityKindEquivalenceTest, CreatingATakenNameIsAlreadyExists) {
-  Create(GetParam(), "dup", "first");
+  Create(Kind(), "dup", "first");
   auto r = Same([&](Transaction& t) {
-    return CreateEntity(t, GetParam(), {.name = "dup", .definition = "second"});
+    return CreateEntity(t, Kind(), {.name = "dup", .definition = "second"});
   });
   EXPECT_THAT(r, StatusIs(absl::StatusCode::kAlreadyExists,
-                          absl::StrCat("a ", EntityDisplayName(GetParam()),
+                          absl::StrCat("a ", EntityDisplayName(Kind()),
                                        " named 'dup' already exists")));
   auto e =
-      SameRead([&](Transaction& t) { return GetEntity(t, GetParam(), "dup"); });
+      SameRead([&](Transaction& t) { return GetEntity(t, Kind(), "dup"); });
   EXPECT_THAT(e->definition, Optional(std::string("first")));
   // One interaction: the first create.
   auto all = SameRead([&](Transaction& t) {
-    return AllInteractions(t, std::string(EntityDisplayName(GetParam())),
-                           "dup");
+    return AllInteractions(t, std::string(EntityDisplayName(Kind())), "dup");
   });
   EXPECT_EQ(all->size(), 1u);
   ExpectSameContents();
@@ -98,7 +97,7 @@ TEST_P(EntityKindEquivalenceTest, CreatingATakenNameIsAlreadyExists) {
 
 TEST_P(EntityKindEquivalenceTest, CreateCanStartDisabled) {
   auto e = Same([&](Transaction& t) {
-    return CreateEntity(t, GetParam(),
+    return CreateEntity(t, Kind(),
                         {.name = "off", .definition = "d", .enabled = false});
   });
   ASSERT_OK(e);
@@ -106,10 +105,10 @@ TEST_P(EntityKindEquivalenceTest, CreateCanStartDisabled) {
 }
 
 TEST_P(EntityKindEquivalenceTest, UpdateReplacesDefinitionAndTouchesUpdatedAt) {
-  Entity created = Create(GetParam(), "u", "old");
+  Entity created = Create(Kind(), "u", "old");
   Advance(absl::Seconds(5));
   auto updated = Same([&](Transaction& t) {
-    return UpdateEntity(t, GetParam(), "u", {.name = "u", .definition = "new"});
+    return UpdateEntity(t, Kind(), "u", {.name = "u", .definition = "new"});
   });
   ASSERT_OK(updated);
   EXPECT_EQ(updated->id, created.id);
@@ -118,14 +117,14 @@ TEST_P(EntityKindEquivalenceTest, UpdateReplacesDefinitionAndTouchesUpdatedAt) {
   EXPECT_EQ(updated->updated_at.micros, created.created_at.micros + 5'000'000);
   EXPECT_TRUE(updated->enabled);  // enabled not given: unchanged
   auto again =
-      SameRead([&](Transaction& t) { return GetEntity(t, GetParam(), "u"); });
+      SameRead([&](Transaction& t) { return GetEntity(t, Kind(), "u"); });
   EXPECT_EQ(*again, *updated);
   ExpectSameContents();
 }
 
 TEST_P(EntityKindEquivalenceTest, UpdateMissingIsNotFound) {
   auto r = Same([&](Transaction& t) {
-    return UpdateEntity(t, GetParam(), "ghost",
+    return UpdateEntity(t, Kind(), "ghost",
                         {.name = "ghost", .definition = "d"});
   });
   EXPECT_THAT(r, StatusIs(absl::StatusCode::kNotFound));
@@ -133,84 +132,80 @@ TEST_P(EntityKindEquivalenceTest, UpdateMissingIsNotFound) {
 }
 
 TEST_P(EntityKindEquivalenceTest, RenameKeepsTheRowAndRefusesATakenName) {
-  Entity a = Create(GetParam(), "alpha", "a");
-  Create(GetParam(), "beta", "b");
+  Entity a = Create(Kind(), "alpha", "a");
+  Create(Kind(), "beta", "b");
   auto renamed = Same([&](Transaction& t) {
-    return UpdateEntity(t, GetParam(), "alpha",
+    return UpdateEntity(t, Kind(), "alpha",
                         {.name = "gamma", .definition = "a2"});
   });
   ASSERT_OK(renamed);
   EXPECT_EQ(renamed->id, a.id);
   EXPECT_EQ(renamed->name, "gamma");
-  EXPECT_THAT(Names(GetParam()), ElementsAre("beta", "gamma"));
+  EXPECT_THAT(Names(Kind()), ElementsAre("beta", "gamma"));
   auto clash = Same([&](Transaction& t) {
-    return UpdateEntity(t, GetParam(), "gamma",
+    return UpdateEntity(t, Kind(), "gamma",
                         {.name = "beta", .definition = "x"});
   });
   EXPECT_THAT(clash, StatusIs(absl::StatusCode::kAlreadyExists,
-                              absl::StrCat("a ", EntityDisplayName(GetParam()),
+                              absl::StrCat("a ", EntityDisplayName(Kind()),
                                            " named 'beta' already exists")));
-  auto gamma = SameRead(
-      [&](Transaction& t) { return GetEntity(t, GetParam(), "gamma"); });
+  auto gamma =
+      SameRead([&](Transaction& t) { return GetEntity(t, Kind(), "gamma"); });
   EXPECT_EQ(*gamma, *renamed);  // the failed rename changed nothing
   auto history = SameRead([&](Transaction& t) {
-    return AllInteractions(t, std::string(EntityDisplayName(GetParam())),
-                           "gamma");
+    return AllInteractions(t, std::string(EntityDisplayName(Kind())), "gamma");
   });
   ASSERT_EQ(history->size(), 1u);
   EXPECT_EQ((*history)[0].action, "update");
   EXPECT_EQ((*history)[0].message,
-            absl::StrCat("renamed ", EntityDisplayName(GetParam()),
+            absl::StrCat("renamed ", EntityDisplayName(Kind()),
                          " 'alpha' to 'gamma'"));
   ExpectSameContents();
 }
 
 TEST_P(EntityKindEquivalenceTest, EnableAndDisable) {
-  Create(GetParam(), "toggle", "d");
+  Create(Kind(), "toggle", "d");
   Advance(absl::Seconds(1));
   auto off = Same([&](Transaction& t) {
-    return SetEntityEnabled(t, GetParam(), "toggle", false);
+    return SetEntityEnabled(t, Kind(), "toggle", false);
   });
   ASSERT_OK(off);
   EXPECT_FALSE(off->enabled);
   Advance(absl::Seconds(1));
   // Already disabled: nothing written, the row comes back as it is.
   auto again = Same([&](Transaction& t) {
-    return SetEntityEnabled(t, GetParam(), "toggle", false);
+    return SetEntityEnabled(t, Kind(), "toggle", false);
   });
   EXPECT_EQ(*again, *off);
   auto on = Same([&](Transaction& t) {
-    return SetEntityEnabled(t, GetParam(), "toggle", true);
+    return SetEntityEnabled(t, Kind(), "toggle", true);
   });
   EXPECT_TRUE(on->enabled);
   EXPECT_GT(on->updated_at, off->updated_at);
   auto history = SameRead([&](Transaction& t) {
-    return AllInteractions(t, std::string(EntityDisplayName(GetParam())),
-                           "toggle");
+    return AllInteractions(t, std::string(EntityDisplayName(Kind())), "toggle");
   });
   std::vector<std::string> actions;
   for (const Interaction& i : *history) actions.push_back(i.action);
   EXPECT_THAT(actions, ElementsAre("create", "disable", "enable"));
   auto missing = Same([&](Transaction& t) {
-    return SetEntityEnabled(t, GetParam(), "nope", true);
+    return SetEntityEnabled(t, Kind(), "nope", true);
   });
   EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound));
   ExpectSameContents();
 }
 
 TEST_P(EntityKindEquivalenceTest, DeleteRemovesTheRowAndKeepsItsHistory) {
-  Create(GetParam(), "doomed", "d");
-  Create(GetParam(), "kept", "k");
-  EXPECT_OK(Same(
-      [&](Transaction& t) { return DeleteEntity(t, GetParam(), "doomed"); }));
-  EXPECT_THAT(Names(GetParam()), ElementsAre("kept"));
-  EXPECT_THAT(Same([&](Transaction& t) {
-                return DeleteEntity(t, GetParam(), "doomed");
-              }),
-              StatusIs(absl::StatusCode::kNotFound));
+  Create(Kind(), "doomed", "d");
+  Create(Kind(), "kept", "k");
+  EXPECT_OK(
+      Same([&](Transaction& t) { return DeleteEntity(t, Kind(), "doomed"); }));
+  EXPECT_THAT(Names(Kind()), ElementsAre("kept"));
+  EXPECT_THAT(
+      Same([&](Transaction& t) { return DeleteEntity(t, Kind(), "doomed"); }),
+      StatusIs(absl::StatusCode::kNotFound));
   auto history = SameRead([&](Transaction& t) {
-    return AllInteractions(t, std::string(EntityDisplayName(GetParam())),
-                           "doomed");
+    return AllInteractions(t, std::string(EntityDisplayName(Kind())), "doomed");
   });
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[1].action, "delete");
@@ -218,21 +213,19 @@ TEST_P(EntityKindEquivalenceTest, DeleteRemovesTheRowAndKeepsItsHistory) {
 }
 
 TEST_P(EntityKindEquivalenceTest, EveryWriteRecordsAnInteraction) {
-  const std::string type(EntityDisplayName(GetParam()));
-  Create(GetParam(), "h", "v1");
+  const std::string type(EntityDisplayName(Kind()));
+  Create(Kind(), "h", "v1");
   Advance(absl::Seconds(1));
   Do([&](Transaction& t) {
-    return UpdateEntity(t, GetParam(), "h", {.name = "h", .definition = "v2"});
+    return UpdateEntity(t, Kind(), "h", {.name = "h", .definition = "v2"});
   });
   Advance(absl::Seconds(1));
-  Do([&](Transaction& t) {
-    return SetEntityEnabled(t, GetParam(), "h", false);
-  });
-  Do([&](Transaction& t) { return DeleteEntity(t, GetParam(), "h"); });
+  Do([&](Transaction& t) { return SetEntityEnabled(t, Kind(), "h", false); });
+  Do([&](Transaction& t) { return DeleteEntity(t, Kind(), "h"); });
   auto all =
       SameRead([&](Transaction& t) { return AllInteractions(t, type, "h"); });
   ASSERT_EQ(all->size(), 4u);
-  const bool secret = GetParam() == EntityKind::kSecret;
+  const bool secret = Kind() == EntityKind::kSecret;
   const std::vector<std::pair<std::string, std::string>> expected = {
       {"create", secret ? "<redacted>" : "v1"},
       {"update", secret ? "<redacted>" : "v2"},
@@ -259,20 +252,19 @@ TEST_P(EntityKindEquivalenceTest, EveryWriteRecordsAnInteraction) {
 
 TEST_P(EntityKindEquivalenceTest,
        ACallerSavepointUndoesTheRowAndItsInteraction) {
-  Create(GetParam(), "before", "b");
+  Create(Kind(), "before", "b");
   auto r = Same([&](Transaction& t) -> absl::Status {
     VIEWER_RETURN_IF_ERROR(t.Savepoint("caller"));
     VIEWER_RETURN_IF_ERROR(
-        CreateEntity(t, GetParam(), {.name = "after", .definition = "a"})
-            .status());
+        CreateEntity(t, Kind(), {.name = "after", .definition = "a"}).status());
     VIEWER_RETURN_IF_ERROR(
-        SetEntityEnabled(t, GetParam(), "before", false).status());
+        SetEntityEnabled(t, Kind(), "before", false).status());
     return t.RollbackTo("caller");
   });
   EXPECT_OK(r);
-  EXPECT_THAT(Names(GetParam()), ElementsAre("before"));
-  auto e = SameRead(
-      [&](Transaction& t) { return GetEntity(t, GetParam(), "before"); });
+  EXPECT_THAT(Names(Kind()), ElementsAre("before"));
+  auto e =
+      SameRead([&](Transaction& t) { return GetEntity(t, Kind(), "before"); });
   EXPECT_TRUE(e->enabled);
   auto interactions =
       SameRead([](Transaction& t) { return t.Count("entity_interactions"); });
@@ -281,22 +273,27 @@ TEST_P(EntityKindEquivalenceTest,
 }
 
 TEST_P(EntityKindEquivalenceTest, WritesInAReadOnlyTransactionFail) {
-  Create(GetParam(), "ro", "d");
+  Create(Kind(), "ro", "d");
   auto r = SameRead([&](Transaction& t) {
-    return CreateEntity(t, GetParam(), {.name = "new", .definition = "d"});
+    return CreateEntity(t, Kind(), {.name = "new", .definition = "d"});
   });
   EXPECT_THAT(r, StatusIs(absl::StatusCode::kFailedPrecondition,
                           "transaction is read-only"));
-  auto d = SameRead(
-      [&](Transaction& t) { return DeleteEntity(t, GetParam(), "ro"); });
+  auto d =
+      SameRead([&](Transaction& t) { return DeleteEntity(t, Kind(), "ro"); });
   EXPECT_THAT(d, StatusIs(absl::StatusCode::kFailedPrecondition,
                           "transaction is read-only"));
   ExpectSameContents();
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, EntityKindEquivalenceTest,
-                         ::testing::ValuesIn(kAllEntityKinds),
-                         EntityKindParamName);
+INSTANTIATE_TEST_SUITE_P(
+    Compare, EntityKindEquivalenceTest,
+    ::testing::Combine(AllPairs(), ::testing::ValuesIn(kAllEntityKinds)),
+    [](const auto& info) {
+      return PairName(std::get<0>(info.param)) + "_" +
+             EntityKindParamName(::testing::TestParamInfo<EntityKind>(
+                 std::get<1>(info.param), info.index));
+    });
 
 }  // namespace
 }  // namespace viewer::testing

@@ -157,7 +157,7 @@ TEST_P(BadImportTest, IsRefusedWithEveryProblemListedAndChangesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Documents, BadImportTest,
+    Backends, BadImportTest,
     ::testing::Combine(AllBackends(), ::testing::ValuesIn(BadDocuments())),
     [](const auto& info) {
       return absl::StrCat(BackendName(std::get<0>(info.param)), "_",

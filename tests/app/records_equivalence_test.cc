@@ -1,6 +1,6 @@
 // The plan's phase 4.5-4.7 (page views, interactions, invocations) and
-// exports: every repository call made on the memory engine and on SQLite,
-// results compared whole (tests/app/repository_fixture.h).
+// exports: every repository call made on two backends (each against the
+// reference one), results compared whole (tests/app/repository_fixture.h).
 #include <string>
 #include <vector>
 
@@ -42,7 +42,7 @@ class PageViewEquivalenceTest : public RepositoryEquivalenceTest {
   const Timestamp t0_{1'700'000'000'000'000};
 };
 
-TEST_F(PageViewEquivalenceTest, SaveReturnsTheRow) {
+TEST_P(PageViewEquivalenceTest, SaveReturnsTheRow) {
   auto v = Same([](Transaction& t) {
     return SavePageView(t, {.path = "/servers", .method = "POST"});
   });
@@ -58,7 +58,7 @@ TEST_F(PageViewEquivalenceTest, SaveReturnsTheRow) {
   ExpectSameContents();
 }
 
-TEST_F(PageViewEquivalenceTest, CountsWithInclusiveBounds) {
+TEST_P(PageViewEquivalenceTest, CountsWithInclusiveBounds) {
   SaveAll({"/a", "/b", "/a", "/c", "/a"});  // at t0 .. t0+4s
   auto count = [&](std::optional<Timestamp> s, std::optional<Timestamp> e) {
     return *SameRead([&](Transaction& t) { return CountPageViews(t, s, e); });
@@ -78,7 +78,7 @@ TEST_F(PageViewEquivalenceTest, CountsWithInclusiveBounds) {
   EXPECT_EQ(distinct(At(4), At(4)), 1);
 }
 
-TEST_F(PageViewEquivalenceTest, PopularPathsMostViewedFirstThenByPath) {
+TEST_P(PageViewEquivalenceTest, PopularPathsMostViewedFirstThenByPath) {
   SaveAll({"/b", "/a", "/c", "/b", "/a", "/d", "/B"});
   auto top = SameRead([](Transaction& t) { return PopularPaths(t, 10); });
   EXPECT_THAT(*top, ElementsAre(PathCount{"/a", 2}, PathCount{"/b", 2},
@@ -90,7 +90,7 @@ TEST_F(PageViewEquivalenceTest, PopularPathsMostViewedFirstThenByPath) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST_F(PageViewEquivalenceTest, PagesAreNewestFirst) {
+TEST_P(PageViewEquivalenceTest, PagesAreNewestFirst) {
   SaveAll({"/1", "/2", "/3", "/4", "/5"});
   // Two views in the same microsecond: the later insert comes first.
   SaveAll({});
@@ -128,7 +128,7 @@ TEST_F(PageViewEquivalenceTest, PagesAreNewestFirst) {
 // ---- 4.6 interactions
 // -------------------------------------------------------------
 
-TEST_F(RepositoryEquivalenceTest, InteractionRecordReturnsTheRow) {
+TEST_P(RepositoryEquivalenceTest, InteractionRecordReturnsTheRow) {
   auto i = Same([](Transaction& t) {
     return RecordInteraction(t, {.entity_type = "server",
                                  .entity_name = "s",
@@ -139,7 +139,7 @@ TEST_F(RepositoryEquivalenceTest, InteractionRecordReturnsTheRow) {
   ASSERT_OK(i);
   EXPECT_EQ(i->id, 1);
   EXPECT_EQ(i->message, "asked for help");
-  EXPECT_EQ(i->created_at, memory_.clock().Now());
+  EXPECT_EQ(i->created_at, a_.clock().Now());
   auto none = Same([](Transaction& t) {
     return RecordInteraction(t, {.entity_type = "alias",
                                  .entity_name = "a",
@@ -150,7 +150,7 @@ TEST_F(RepositoryEquivalenceTest, InteractionRecordReturnsTheRow) {
   ExpectSameContents();
 }
 
-TEST_F(RepositoryEquivalenceTest, InteractionMessageIsCutAt500Characters) {
+TEST_P(RepositoryEquivalenceTest, InteractionMessageIsCutAt500Characters) {
   // 499 ASCII characters then "é" (2 bytes) and "€" (3 bytes): the cut
   // keeps 500 characters, 501 bytes, and never splits a character.
   const std::string long_message =
@@ -178,7 +178,7 @@ TEST_F(RepositoryEquivalenceTest, InteractionMessageIsCutAt500Characters) {
   ExpectSameContents();
 }
 
-TEST_F(RepositoryEquivalenceTest, InteractionsRecentAndAllForOneEntity) {
+TEST_P(RepositoryEquivalenceTest, InteractionsRecentAndAllForOneEntity) {
   auto record = [&](const char* type, const char* name, const char* action) {
     Do([&](Transaction& t) {
       return RecordInteraction(t, {.entity_type = type,
@@ -235,7 +235,7 @@ class InvocationEquivalenceTest : public RepositoryEquivalenceTest {
   }
 };
 
-TEST_F(InvocationEquivalenceTest, CreateStoresEveryColumn) {
+TEST_P(InvocationEquivalenceTest, CreateStoresEveryColumn) {
   Invocation i = Make({.server_name = "echo",
                        .result_cid = "R1",
                        .servers_cid = "S",
@@ -246,13 +246,13 @@ TEST_F(InvocationEquivalenceTest, CreateStoresEveryColumn) {
                        .external_calls_cid = "E"});
   EXPECT_EQ(i.id, 1);
   EXPECT_EQ(i.external_calls_cid, "E");
-  EXPECT_EQ(i.invoked_at, memory_.clock().Now());
+  EXPECT_EQ(i.invoked_at, a_.clock().Now());
   Invocation bare = Make({.server_name = "echo", .result_cid = "R2"});
   EXPECT_EQ(bare.servers_cid, std::nullopt);
   ExpectSameContents();
 }
 
-TEST_F(InvocationEquivalenceTest, ByServerNewestFirst) {
+TEST_P(InvocationEquivalenceTest, ByServerNewestFirst) {
   Make({.server_name = "a", .result_cid = "r1"});
   Advance(absl::Seconds(1));
   Make({.server_name = "b", .result_cid = "r2"});
@@ -270,7 +270,7 @@ TEST_F(InvocationEquivalenceTest, ByServerNewestFirst) {
       IsEmpty());
 }
 
-TEST_F(InvocationEquivalenceTest, ByResultCids) {
+TEST_P(InvocationEquivalenceTest, ByResultCids) {
   Make({.server_name = "a", .result_cid = "r1"});
   Advance(absl::Seconds(1));
   Make({.server_name = "b", .result_cid = "r2"});
@@ -288,7 +288,7 @@ TEST_F(InvocationEquivalenceTest, ByResultCids) {
       IsEmpty());
 }
 
-TEST_F(InvocationEquivalenceTest, ByAnyOfTheSevenCidColumns) {
+TEST_P(InvocationEquivalenceTest, ByAnyOfTheSevenCidColumns) {
   const std::string c = "C";
   Make({.server_name = "s", .result_cid = c});                        // 1
   Make({.server_name = "s", .result_cid = "x", .servers_cid = c});    // 2
@@ -311,7 +311,7 @@ TEST_F(InvocationEquivalenceTest, ByAnyOfTheSevenCidColumns) {
 // ---- exports
 // -------------------------------------------------------------------------
 
-TEST_F(RepositoryEquivalenceTest, ExportsRecordAndListNewestFirst) {
+TEST_P(RepositoryEquivalenceTest, ExportsRecordAndListNewestFirst) {
   for (const char* content : {"e1", "e2", "e3"}) {
     auto r = Same(
         [&](Transaction& t) { return RecordExport(t, ComputeCid(content)); });
@@ -328,6 +328,12 @@ TEST_F(RepositoryEquivalenceTest, ExportsRecordAndListNewestFirst) {
   EXPECT_EQ(*SameRead([](Transaction& t) { return t.Count("export"); }), 3);
   ExpectSameContents();
 }
+
+INSTANTIATE_TEST_SUITE_P(Compare, PageViewEquivalenceTest, AllPairs(),
+                         PairParamName);
+
+INSTANTIATE_TEST_SUITE_P(Compare, InvocationEquivalenceTest, AllPairs(),
+                         PairParamName);
 
 }  // namespace
 }  // namespace viewer::testing

@@ -1,9 +1,9 @@
 // The fixture of the repository equivalence tests (the plan's phase 4):
-// the memory engine and SQLite side by side (tests/storage/dual_store.h),
-// each repository call made on both and the results compared whole, errors
-// by code and message.
+// two backends side by side (tests/storage/dual_store.h), each repository
+// call made on both and the results compared whole, errors by code and
+// message.
 //
-//   TEST_F(RepositoryEquivalenceTest, Counts) {
+//   TEST_P(RepositoryEquivalenceTest, Counts) {
 //     Same([](Transaction& t) {
 //       return CreateEntity(t, EntityKind::kServer, {"a", "def"});
 //     });
@@ -15,6 +15,7 @@
 #define VIEWER_TESTS_APP_REPOSITORY_FIXTURE_H_
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "app/entities.h"
@@ -24,15 +25,17 @@
 
 namespace viewer::testing {
 
-class RepositoryEquivalenceTest : public DualStoreTest {
+class RepositoryBase : public DualStoreBase {
  protected:
+  explicit RepositoryBase(BackendPair pair) : DualStoreBase(pair) {}
+
   // Runs `fn` on both stores, each in a read-write transaction committed
-  // afterwards; expects equal results and returns the memory store's.
+  // afterwards; expects equal results and returns the first store's.
   template <typename Fn>
   auto Same(Fn fn) {
     auto r = OnBoth(fn);
-    EXPECT_TRUE(SameResult(r.memory, r.disk));
-    return r.memory;
+    EXPECT_TRUE(SameResult(r.a, r.b));
+    return r.a;
   }
   // As Same, for a write whose result the test does not need: it must
   // succeed on both.
@@ -45,8 +48,8 @@ class RepositoryEquivalenceTest : public DualStoreTest {
   template <typename Fn>
   auto SameRead(Fn fn) {
     auto r = ReadBoth(fn);
-    EXPECT_TRUE(SameResult(r.memory, r.disk));
-    return r.memory;
+    EXPECT_TRUE(SameResult(r.a, r.b));
+    return r.a;
   }
 
   // Creates an entity on both stores; the test fails unless both succeed.
@@ -74,10 +77,22 @@ class RepositoryEquivalenceTest : public DualStoreTest {
   }
 };
 
-// The same fixture, once per entity kind.
-class EntityKindEquivalenceTest
-    : public RepositoryEquivalenceTest,
-      public ::testing::WithParamInterface<EntityKind> {};
+// The fixture, once per pair of backends.
+class RepositoryEquivalenceTest
+    : public RepositoryBase,
+      public ::testing::WithParamInterface<BackendPair> {
+ protected:
+  RepositoryEquivalenceTest() : RepositoryBase(GetParam()) {}
+};
+
+// The same fixture, once per pair of backends and entity kind.
+class EntityKindEquivalenceTest : public RepositoryBase,
+                                  public ::testing::WithParamInterface<
+                                      std::tuple<BackendPair, EntityKind>> {
+ protected:
+  EntityKindEquivalenceTest() : RepositoryBase(std::get<0>(GetParam())) {}
+  static EntityKind Kind() { return std::get<1>(GetParam()); }
+};
 
 inline std::string EntityKindParamName(
     const ::testing::TestParamInfo<EntityKind>& info) {

@@ -1,6 +1,7 @@
 // The plan's phase 4.2-4.3 (servers, aliases) and what is special about
-// variables and secrets: every call made on the memory engine and on
-// SQLite, results compared whole (tests/app/repository_fixture.h).
+// variables and secrets: every call made on two backends (each
+// against the reference one), results compared whole
+// (tests/app/repository_fixture.h).
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ using ::testing::Optional;
 
 // ---- 4.2 servers -----------------------------------------------------------
 
-TEST_F(RepositoryEquivalenceTest, ServerDefinitionCidIsTheCidOfTheDefinition) {
+TEST_P(RepositoryEquivalenceTest, ServerDefinitionCidIsTheCidOfTheDefinition) {
   const std::string short_def = "hello";
   const std::string long_def(200, 'x');
   Entity s = Create(EntityKind::kServer, "short", short_def);
@@ -38,7 +39,7 @@ TEST_F(RepositoryEquivalenceTest, ServerDefinitionCidIsTheCidOfTheDefinition) {
   ExpectSameContents();
 }
 
-TEST_F(RepositoryEquivalenceTest, ServerNeedsADefinitionButMayBeEmpty) {
+TEST_P(RepositoryEquivalenceTest, ServerNeedsADefinitionButMayBeEmpty) {
   auto missing = Same([](Transaction& t) {
     return CreateEntity(t, EntityKind::kServer, {.name = "s"});
   });
@@ -55,7 +56,7 @@ TEST_F(RepositoryEquivalenceTest, ServerNeedsADefinitionButMayBeEmpty) {
   ExpectSameContents();
 }
 
-TEST_F(RepositoryEquivalenceTest, DisabledServersAreStillListedAndFound) {
+TEST_P(RepositoryEquivalenceTest, DisabledServersAreStillListedAndFound) {
   Create(EntityKind::kServer, "on", "1");
   Create(EntityKind::kServer, "off", "2");
   Do([](Transaction& t) {
@@ -69,7 +70,7 @@ TEST_F(RepositoryEquivalenceTest, DisabledServersAreStillListedAndFound) {
   EXPECT_TRUE((*list)[1].enabled);
 }
 
-TEST_F(RepositoryEquivalenceTest, KindsAreSeparateTables) {
+TEST_P(RepositoryEquivalenceTest, KindsAreSeparateTables) {
   Create(EntityKind::kServer, "same", "s");
   Create(EntityKind::kAlias, "same", "a");
   Create(EntityKind::kVariable, "same", "v");
@@ -94,7 +95,7 @@ TEST_F(RepositoryEquivalenceTest, KindsAreSeparateTables) {
 
 // ---- 4.3 aliases -----------------------------------------------------------
 
-TEST_F(RepositoryEquivalenceTest, AliasDefinitionIsOptional) {
+TEST_P(RepositoryEquivalenceTest, AliasDefinitionIsOptional) {
   Entity bare = Create(EntityKind::kAlias, "bare", std::nullopt);
   EXPECT_EQ(bare.definition, std::nullopt);
   EXPECT_EQ(bare.definition_cid, std::nullopt);
@@ -115,7 +116,7 @@ TEST_F(RepositoryEquivalenceTest, AliasDefinitionIsOptional) {
   ExpectSameContents();
 }
 
-TEST_F(RepositoryEquivalenceTest, AliasesListAndLookUpLikeEveryKind) {
+TEST_P(RepositoryEquivalenceTest, AliasesListAndLookUpLikeEveryKind) {
   Create(EntityKind::kAlias, "docs", "docs -> /AAAAAAAFaGVsbG8");
   Create(EntityKind::kAlias, "ai", "ai -> /ai_assist");
   EXPECT_THAT(Names(EntityKind::kAlias), ElementsAre("ai", "docs"));
@@ -131,7 +132,7 @@ TEST_F(RepositoryEquivalenceTest, AliasesListAndLookUpLikeEveryKind) {
 
 // ---- variables and secrets -------------------------------------------------
 
-TEST_F(RepositoryEquivalenceTest, SecretValuesNeverReachTheHistory) {
+TEST_P(RepositoryEquivalenceTest, SecretValuesNeverReachTheHistory) {
   Create(EntityKind::kSecret, "api-key", "s3cr3t-value");
   Do([](Transaction& t) {
     return UpdateEntity(t, EntityKind::kSecret, "api-key",

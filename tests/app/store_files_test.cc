@@ -5,6 +5,8 @@
 // store_files_kill_test.cc kills dumping processes.
 #include "app/store_files.h"
 
+#include <grp.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,16 +104,34 @@ TEST_F(StoreFilesTest, AFailedDumpLeavesTheOldFileAndNoTemporaryFile) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+// The dump runs in a child process as an unprivileged user (as "nobody"
+// when this process is root, which writes to read-only folders), after
+// checking that this user can read the folder and cannot write to it.
 TEST_F(StoreFilesTest, ADumpIntoAReadOnlyFolderFailsAndLeavesTheOldFile) {
-  if (geteuid() == 0) {
-    GTEST_SKIP() << "root writes to read-only folders; the full-disk test "
-                    "covers a failing write";
-  }
   const std::string old = Write("dump.db", "the old file");
   ASSERT_EQ(chmod(dir_.path().c_str(), 0555), 0);
-  EXPECT_THAT(DumpToSqliteFile(memory_.store(), dest_),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
+  ChildResult child = RunInChild([&] {
+    if (geteuid() == 0) {
+      const struct passwd* nobody = getpwnam("nobody");
+      if (nobody == nullptr) return 3;
+      if (setgroups(0, nullptr) != 0 || setgid(nobody->pw_gid) != 0 ||
+          setuid(nobody->pw_uid) != 0 || geteuid() == 0) {
+        return 4;
+      }
+    }
+    if (access(old.c_str(), R_OK) != 0) return 5;
+    if (access(dir_.path().c_str(), W_OK) == 0) return 6;
+    absl::Status s = DumpToSqliteFile(memory_.store(), dest_);
+    return s.code() == absl::StatusCode::kFailedPrecondition
+               ? 0
+               : 10 + static_cast<int>(s.code());
+  });
   ASSERT_EQ(chmod(dir_.path().c_str(), 0755), 0);
+  ASSERT_TRUE(child.exited);
+  EXPECT_EQ(child.code, 0)
+      << "3: there is no user nobody; 4: cannot become nobody; 5: the user "
+         "cannot read the folder; 6: the user can write to it after all; "
+         "10 + code: the dump's status code (0: it succeeded)";
   EXPECT_EQ(FileBytes(old), "the old file");
   EXPECT_EQ(FilesIn(dir_.path()), std::vector<std::string>{"dump.db"});
 }

@@ -2,8 +2,11 @@
 // definition, optionally followed by a line "%%" and request paths, one per
 // line; without paths, a fixed set plus each rule's own pattern and target
 // are tried. Properties:
-//   - parsing is deterministic; an error is kInvalidArgument "line N: ..."
-//     with N a line of the input, never an exception or a crash;
+//   - parsing is deterministic (the same error, or the same rules: kind,
+//     case flag, pattern, target and line, and a regex where and only
+//     where the kind is regex, matching the same paths); an error is
+//     kInvalidArgument "line N: ..." with N a line of the input, never an
+//     exception or a crash;
 //   - a parsed rule has a target that is a path on this site, a pattern of
 //     its kind (literal and glob start with '/', a regex is compiled), and
 //     rules come in line order;
@@ -59,6 +62,21 @@ void CheckError(const absl::Status& status, absl::string_view definition) {
       std::vector<absl::string_view>(absl::StrSplit(definition, '\n')).size());
   FUZZ_CHECK(numbered && line >= 1 && line <= lines, Show(definition)
                                                          << " -> " << status);
+}
+
+// Two parses of one definition give the same rules.
+bool SameRules(const std::vector<AliasRule>& a,
+               const std::vector<AliasRule>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].kind != b[i].kind || a[i].ignore_case != b[i].ignore_case ||
+        a[i].pattern != b[i].pattern || a[i].target != b[i].target ||
+        a[i].line != b[i].line ||
+        (a[i].regex == nullptr) != (b[i].regex == nullptr)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void CheckRules(const std::vector<AliasRule>& rules,
@@ -128,7 +146,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<std::vector<AliasRule>> again =
       ParseAliasDefinition(definition);
   FUZZ_CHECK(rules.status() == again.status() &&
-                 (!rules.ok() || rules->size() == again->size()),
+                 (!rules.ok() || SameRules(*rules, *again)),
              "not deterministic: " << Show(definition));
   if (!rules.ok()) {
     CheckError(rules.status(), definition);
@@ -142,6 +160,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (rule.kind != AliasPatternKind::kRegex) paths.push_back(rule.pattern);
     }
   }
-  for (const std::string& path : paths) CheckMatch(*rules, path, definition);
+  for (const std::string& path : paths) {
+    CheckMatch(*rules, path, definition);
+    FUZZ_CHECK(MatchAliasRules(*rules, path) == MatchAliasRules(*again, path),
+               "two parses route " << Show(path) << " differently");
+  }
   return 0;
 }

@@ -1,12 +1,14 @@
-// Load (issue 6, "Proof under load"): 8 clients send 20,000 mixed requests
-// (4,000 in sanitizer builds; create, rename, delete, upload, read, search,
-// pages) to the real viewer binary, in memory mode and on disk. Each client
+// Load: 8 clients send 20,000 mixed requests (4,000 in sanitizer builds;
+// create, rename, delete, upload, read, search, pages) to the real viewer
+// binary, in memory mode and on disk. Each client
 // keeps its own log of what was acknowledged; afterwards the store must
 // agree with the logs exactly: names unique, every acknowledged create
 // present unless the same client deleted or renamed it, every contested
 // name won by exactly one client, every upload readable byte for byte,
-// page views and interactions counted, and no request answered 5xx (a 503
-// "busy, retry" is counted and reported, never taken as acknowledged).
+// page views and interactions counted, and no request answered anything
+// but what it may be answered. A 503 ("busy, retry") is never taken as
+// acknowledged; it is counted, and must stay a small share of the writes
+// (kMaxBusyPercent): a server that answers 503 to its writes fails.
 //
 // The seed is printed; VIEWER_LOAD_SEED=N replays it.
 #include <chrono>
@@ -40,6 +42,11 @@ constexpr int kRequests = 4000;
 constexpr int kRequests = 20000;
 #endif
 constexpr int kSharedNames = 300;
+// At most this share (percent) of the write requests may be answered 503.
+// Runs of this test on 2 busy cores saw none in either mode: a writer waits
+// up to the store's busy timeout (5 s) for the write slot, far longer than
+// any transaction here holds it.
+constexpr int64_t kMaxBusyPercent = 2;
 
 // What one client did and was told.
 struct ClientLog {
@@ -49,7 +56,8 @@ struct ClientLog {
   int64_t interactions = 0;             // acknowledged entity writes
   int64_t page_views = 0;  // 200 answers to GET / (HTML) and GET /<CID>
   int64_t requests = 0;
-  int64_t busy = 0;  // 503 answers (nothing done)
+  int64_t writes = 0;  // requests that would change the store
+  int64_t busy = 0;    // 503 answers (nothing done)
   std::vector<std::string> failures;
 };
 
@@ -104,6 +112,7 @@ class Client {
 
   void Step(int i) {
     const int roll = Pick(100);
+    if (roll < 57 || log_.servers.empty()) ++log_.writes;
     if (roll < 18 || log_.servers.empty()) {
       const std::string name = NewName();
       const std::string def = absl::StrCat("hello from ", name, " #", i);
@@ -241,7 +250,7 @@ void RunLoad(const std::string& mode, std::vector<std::string> args,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
 
-  int64_t requests = 0, busy = 0, page_views = 0, interactions = 0;
+  int64_t requests = 0, writes = 0, busy = 0, page_views = 0, interactions = 0;
   int64_t uploads = 0;
   std::map<std::string, int> winners;
   std::set<std::string> expected_servers;
@@ -250,6 +259,7 @@ void RunLoad(const std::string& mode, std::vector<std::string> args,
     for (const std::string& f : log.failures)
       ADD_FAILURE() << mode << ": " << f;
     requests += log.requests;
+    writes += log.writes;
     busy += log.busy;
     page_views += log.page_views;
     interactions += log.interactions;
@@ -261,7 +271,11 @@ void RunLoad(const std::string& mode, std::vector<std::string> args,
   std::cout << "load " << mode << ": " << requests << " requests from "
             << kClients << " clients in " << seconds
             << " s = " << static_cast<int64_t>(requests / seconds)
-            << " requests/s; " << busy << " answered 503 (busy)" << std::endl;
+            << " requests/s; " << busy << " of " << writes
+            << " writes answered 503 (busy)" << std::endl;
+  EXPECT_GT(writes, kRequests / 3);
+  EXPECT_LE(busy * 100, writes * kMaxBusyPercent)
+      << mode << ": " << busy << " of " << writes << " writes answered 503";
   ::testing::Test::RecordProperty(mode + "_requests_per_second",
                                   static_cast<int>(requests / seconds));
 
@@ -296,11 +310,16 @@ void RunLoad(const std::string& mode, std::vector<std::string> args,
   // before the reads below, which are page views themselves).
   EXPECT_EQ(Get(*c, "/history.json")["total"], page_views);
   json status = Get(*c, "/status.json");
+  ASSERT_TRUE(status.contains("tables") && status["tables"].is_array())
+      << status.dump();
+  const json* interaction_table = nullptr;
   for (const json& t : status["tables"]) {
-    if (t["name"] == "entity_interactions") {
-      EXPECT_EQ(t["rows"], interactions);
-    }
+    if (t.value("name", "") == "entity_interactions") interaction_table = &t;
   }
+  ASSERT_NE(interaction_table, nullptr)
+      << "/status.json lists no entity_interactions table: " << status.dump();
+  EXPECT_GT(interactions, 0);
+  EXPECT_EQ((*interaction_table)["rows"], interactions);
   // Uploads: every one stored and readable byte for byte.
   EXPECT_EQ(Get(*c, "/uploads.json")["total"], uploads);
   for (auto& client : clients) {

@@ -126,14 +126,30 @@ TEST_P(RobustnessTest, RandomRequestsNeverGetA5xx) {
   EXPECT_EQ(Status(v.Get("/status.json")), 200);
 }
 
+// Every row of every table, read straight from the store.
+std::vector<std::vector<Row>> AllRows(Store& store) {
+  std::vector<std::vector<Row>> out;
+  auto txn = store.Begin(TransactionMode::kReadOnly);
+  EXPECT_TRUE(txn.ok()) << txn.status();
+  if (!txn.ok()) return out;
+  for (const TableSchema& t : store.catalog().tables()) {
+    auto rows = (*txn)->Select(t.name(), Query{});
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    out.push_back(rows.ok() ? *rows : std::vector<Row>{});
+  }
+  return out;
+}
+
 TEST(MemoryLimitTest, FullStoreIs507AndChangesNothing) {
   ViewerFixture v(BackendKind::kMemory, {.max_body_bytes = 1 << 20,
                                          .byte_limit = 256 << 10});
   int status = 0;
   json before;
+  std::vector<std::vector<Row>> rows_before;
   std::string body;
   for (int i = 0; i < 100 && status != 507; ++i) {
     before = ViewerFixture::Json(v.Get("/status.json"))["tables"];
+    rows_before = AllRows(v.store());
     httplib::Result r = v.PostRaw("/api/cids",
                                   absl::StrCat(i, std::string(40 << 10, 'm')),
                                   "application/octet-stream");
@@ -143,10 +159,20 @@ TEST(MemoryLimitTest, FullStoreIs507AndChangesNothing) {
   }
   ASSERT_EQ(status, 507);
   EXPECT_THAT(json::parse(body)["error"].get<std::string>(), HasSubstr(" "));
+  // Nothing changed: every row of every table, and what /status.json says.
+  ASSERT_FALSE(rows_before.empty());
+  EXPECT_EQ(AllRows(v.store()), rows_before);
   json after = ViewerFixture::Json(v.Get("/status.json"))["tables"];
+  ASSERT_TRUE(after.is_array());
+  ASSERT_EQ(after.size(), v.store().catalog().tables().size()) << after.dump();
+  ASSERT_EQ(after.size(), before.size());
+  int64_t stored_rows = 0;
   for (size_t t = 0; t < after.size(); ++t) {
+    EXPECT_EQ(after[t]["name"], before[t]["name"]);
     EXPECT_EQ(after[t]["rows"], before[t]["rows"]) << after[t]["name"];
+    stored_rows += after[t]["rows"].get<int64_t>();
   }
+  EXPECT_GT(stored_rows, 0);
   // Reads still work.
   EXPECT_EQ(Status(v.Get("/uploads.json")), 200);
 }

@@ -8,8 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -44,6 +46,49 @@ int PortOf(const std::string& url) {
   int port = -1;
   absl::SimpleAtoi(url.substr(colon + 1, url.find(' ') - colon - 1), &port);
   return port;
+}
+
+// The IPv4 TCP sockets of this machine (/proc/net/tcp) on 127.0.0.1 with
+// local port `local`: for each, its remote port, state (0x0A: listening,
+// 0x01: established) and inode (0 while a connection waits in the listen
+// queue, unaccepted).
+struct TcpSocket {
+  int remote_port;
+  int state;
+  long inode;
+};
+std::vector<TcpSocket> LoopbackSockets(int local) {
+  std::vector<TcpSocket> out;
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // the header
+  const std::string want =
+      absl::StrCat("0100007F:", absl::Hex(local, absl::kZeroPad4));
+  while (std::getline(in, line)) {
+    std::vector<std::string> f =
+        absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    if (f.size() < 10 || !absl::EqualsIgnoreCase(f[1], want)) continue;
+    TcpSocket s{0, 0, 0};
+    const std::vector<std::string> remote = absl::StrSplit(f[2], ':');
+    if (remote.size() != 2 || !absl::SimpleHexAtoi(remote[1], &s.remote_port) ||
+        !absl::SimpleHexAtoi(f[3], &s.state) ||
+        !absl::SimpleAtoi(f[9], &s.inode)) {
+      continue;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+// Waits (up to 10 s) until `done()`; false if it never was.
+bool Eventually(const std::function<bool()>& done) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
 }
 
 // One run of `viewer`, in `cwd`, with its output in a separate folder.
@@ -314,9 +359,29 @@ TEST(ViewerBinaryTest, StopLetsTheRequestInProgressFinish) {
       "Connection: close\r\n\r\nhalf-";
   ASSERT_EQ(send(fd, head.data(), head.size(), 0),
             static_cast<ssize_t>(head.size()));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The server has accepted this connection (its end has an inode): the
+  // request is in progress, half its body still to come.
+  sockaddr_in mine{};
+  socklen_t mine_size = sizeof(mine);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&mine), &mine_size), 0);
+  const int port = PortOf(*url), client_port = ntohs(mine.sin_port);
+  ASSERT_TRUE(Eventually([&] {
+    for (const TcpSocket& s : LoopbackSockets(port)) {
+      if (s.remote_port == client_port && s.inode != 0) return true;
+    }
+    return false;
+  })) << "the server never accepted the connection";
   kill(run.child->pid(), SIGTERM);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The server has stopped: it says so, and its listening socket is gone.
+  ASSERT_TRUE(run.child->WaitForLine("SIGTERM: finishing requests in progress")
+                  .has_value())
+      << run.child->Stdout();
+  ASSERT_TRUE(Eventually([&] {
+    for (const TcpSocket& s : LoopbackSockets(port)) {
+      if (s.state == 0x0A) return false;
+    }
+    return true;
+  })) << "the server kept listening after SIGTERM";
   ASSERT_EQ(send(fd, "done!", 5, 0), 5);
   std::string response;
   char buf[1024];

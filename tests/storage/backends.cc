@@ -1,36 +1,13 @@
 #include "tests/storage/backends.h"
 
-#include "engine/memory_store.h"
-#include "sqlite_backend/sqlite_store.h"
-
 namespace viewer::testing {
-
-std::string BackendName(BackendKind kind) {
-  return kind == BackendKind::kMemory ? "memory" : "sqlite";
-}
 
 StoreHarness::StoreHarness(BackendKind kind, const Catalog& catalog,
                            HarnessOptions options)
     : kind_(kind) {
-  if (kind == BackendKind::kMemory) {
-    MemoryOptions o;
-    o.catalog = catalog;
-    o.clock = &clock_;
-    o.busy_timeout = options.busy_timeout;
-    o.byte_limit = options.byte_limit;
-    auto store = MemoryStore::Open(std::move(o));
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (store.ok()) store_ = std::move(*store);
-  } else {
-    SqliteOptions o;
-    o.path = dir_.path() + "/test.db";
-    o.catalog = catalog;
-    o.clock = &clock_;
-    o.busy_timeout = options.busy_timeout;
-    auto store = SqliteStore::Open(std::move(o));
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (store.ok()) store_ = std::move(*store);
-  }
+  auto store = OpenBackend(kind, catalog, &clock_, dir_.path(), options);
+  EXPECT_TRUE(store.ok()) << BackendName(kind) << ": " << store.status();
+  if (store.ok()) store_ = std::move(*store);
 }
 
 StoreHarness::~StoreHarness() { store_.reset(); }
@@ -45,6 +22,18 @@ std::unique_ptr<Transaction> StoreHarness::Read() {
   auto txn = store_->Begin(TransactionMode::kReadOnly);
   EXPECT_TRUE(txn.ok()) << txn.status();
   return txn.ok() ? std::move(*txn) : nullptr;
+}
+
+std::vector<BackendPair> BackendPairs() {
+  std::vector<BackendPair> pairs;
+  for (BackendKind kind : kBackends) {
+    if (kind != kReferenceBackend) pairs.push_back({kReferenceBackend, kind});
+  }
+  return pairs;
+}
+
+std::string PairName(const BackendPair& pair) {
+  return BackendName(pair.a) + "_vs_" + BackendName(pair.b);
 }
 
 }  // namespace viewer::testing

@@ -1,35 +1,35 @@
 // Stores for tests: one harness per backend, so that one test body runs
-// against both (TEST_P over AllBackends()).
+// against every backend (TEST_P over AllBackends()), and pairs of backends
+// for tests that run the same operations on two stores and compare them
+// (TEST_P over AllPairs()). The backends themselves are listed in
+// backend_kinds.h: a backend added there joins every suite.
 //
 //   class MyTest : public ::testing::TestWithParam<BackendKind> {};
 //   TEST_P(MyTest, Works) {
 //     StoreHarness h(GetParam(), TestCatalog());
-//     ASSERT_OK_AND_ASSIGN(auto txn, h.store().Begin(TransactionMode::kReadWrite));
+//     ASSERT_OK_AND_ASSIGN(auto txn,
+//     h.store().Begin(TransactionMode::kReadWrite));
 //   }
-//   INSTANTIATE_TEST_SUITE_P(Backends, MyTest, AllBackends(), BackendParamName);
+//   INSTANTIATE_TEST_SUITE_P(Backends, MyTest, AllBackends(),
+//   BackendParamName);
 #ifndef VIEWER_TESTS_STORAGE_BACKENDS_H_
 #define VIEWER_TESTS_STORAGE_BACKENDS_H_
 
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "engine/clock.h"
 #include "engine/store.h"
 #include "gtest/gtest.h"
+#include "tests/storage/backend_kinds.h"
 #include "tests/temp_dir.h"
 
 namespace viewer::testing {
 
-enum class BackendKind { kMemory, kSqlite };
-
-struct HarnessOptions {
-  // How long a second writer waits for the write slot.
-  absl::Duration busy_timeout = absl::Milliseconds(200);
-  // Memory backend byte limit; 0: none.
-  int64_t byte_limit = 0;
-};
+using HarnessOptions = BackendOptions;
 
 // A store of one backend, with its own manual clock and temporary folder.
 class StoreHarness {
@@ -55,10 +55,8 @@ class StoreHarness {
 };
 
 inline ::testing::internal::ParamGenerator<BackendKind> AllBackends() {
-  return ::testing::Values(BackendKind::kMemory, BackendKind::kSqlite);
+  return ::testing::ValuesIn(kBackends);
 }
-
-std::string BackendName(BackendKind kind);
 
 // Prints "memory" or "sqlite" in test names and failures.
 inline void PrintTo(BackendKind kind, std::ostream* os) {
@@ -68,6 +66,33 @@ inline void PrintTo(BackendKind kind, std::ostream* os) {
 inline std::string BackendParamName(
     const ::testing::TestParamInfo<BackendKind>& info) {
   return BackendName(info.param);
+}
+
+// Two backends a comparison test runs side by side: the reference
+// semantics (SQLite) and one other backend.
+struct BackendPair {
+  BackendKind a;
+  BackendKind b;
+};
+
+// The reference backend paired with every other backend: agreement with
+// one reference is agreement between all.
+std::vector<BackendPair> BackendPairs();
+
+inline ::testing::internal::ParamGenerator<BackendPair> AllPairs() {
+  return ::testing::ValuesIn(BackendPairs());
+}
+
+// "sqlite_vs_memory" in test names and failures.
+std::string PairName(const BackendPair& pair);
+
+inline void PrintTo(const BackendPair& pair, std::ostream* os) {
+  *os << PairName(pair);
+}
+
+inline std::string PairParamName(
+    const ::testing::TestParamInfo<BackendPair>& info) {
+  return PairName(info.param);
 }
 
 }  // namespace viewer::testing

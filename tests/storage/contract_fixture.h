@@ -1,5 +1,5 @@
 // The schema and fixture shared by the storage contract tests, which run
-// every body on both backends.
+// every body on every backend.
 #ifndef VIEWER_TESTS_STORAGE_CONTRACT_FIXTURE_H_
 #define VIEWER_TESTS_STORAGE_CONTRACT_FIXTURE_H_
 

@@ -1,4 +1,4 @@
-// Contract tests on both backends: ordering, filters, limit and offset,
+// Contract tests on every backend: ordering, filters, limit and offset,
 // aggregates.
 #include "tests/storage/contract_fixture.h"
 

@@ -1,10 +1,10 @@
-// Contract tests on both backends: transactions, isolation, the single
+// Contract tests on every backend: transactions, isolation, the single
 // writer, savepoints, finished and read-only transactions.
 #include <atomic>
 #include <thread>
 
-#include <future>
 #include "tests/storage/contract_fixture.h"
+#include "tests/thread_state.h"
 
 namespace viewer::testing {
 namespace {
@@ -112,24 +112,37 @@ TEST_P(Transactions, SecondWriterWaitsThenIsUnavailable) {
   ASSERT_OK(first->Commit());
 }
 
+// The second writer is seen asleep inside its Begin while the first is
+// open (tests/thread_state.h), and proceeds once the first commits. A
+// busy timeout far beyond the test's own time: a slow machine cannot make
+// it time out.
 TEST_P(Transactions, SecondWriterProceedsWhenTheFirstCommits) {
-  auto first = h_.Write();
+  StoreHarness h(GetParam(), ContractCatalog(),
+                 {.busy_timeout = absl::Seconds(120)});
+  auto first = h.Write();
   ASSERT_OK(first->Insert("thing", {{"name", T("a")}}));
-  std::promise<void> started;
-  std::atomic<bool> ok{false};
+  std::atomic<pid_t> tid{0};
+  std::atomic<bool> begun{false};
+  absl::Status second_status = absl::UnknownError("not run");
   std::thread other([&] {
-    started.set_value();
-    auto second = h_.store().Begin(TransactionMode::kReadWrite);
+    tid = CurrentThreadId();
+    auto second = h.store().Begin(TransactionMode::kReadWrite);
+    begun = true;
+    second_status = second.status();
     if (!second.ok()) return;
-    ok = (*second)->Insert("thing", {{"name", T("b")}}).ok() &&
-         (*second)->Commit().ok();
+    auto id = (*second)->Insert("thing", {{"name", T("b")}});
+    second_status = id.ok() ? (*second)->Commit() : id.status();
   });
-  started.get_future().wait();
-  absl::SleepFor(absl::Milliseconds(20));
-  ASSERT_OK(first->Commit());
+  const bool waiting = WaitUntilBlocked(tid, [&] { return begun.load(); });
+  const bool begun_while_first_open = begun.load();
+  EXPECT_OK(first->Commit());
   other.join();
-  EXPECT_TRUE(ok);
-  EXPECT_THAT(Names({}), ElementsAre("a", "b"));
+  EXPECT_TRUE(waiting) << "the second writer was never seen waiting";
+  EXPECT_FALSE(begun_while_first_open)
+      << "the second writer began while the first was open: " << second_status;
+  EXPECT_OK(second_status);
+  auto reader = h.Read();
+  EXPECT_THAT(NamesIn(*reader), ElementsAre("a", "b"));
 }
 
 TEST_P(Transactions, SavepointsNestThreeDeep) {

@@ -1,4 +1,4 @@
-// Contract tests on both backends: value round trips, defaults, "now on
+// Contract tests on every backend: value round trips, defaults, "now on
 // update", NOT NULL and UNIQUE, row ids.
 #include <climits>
 

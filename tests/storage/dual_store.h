@@ -1,15 +1,18 @@
-// Two stores side by side, the memory engine and SQLite, holding the nine
-// application tables, with their clocks advanced together. An equivalence
+// Two stores side by side, each of its own backend (a BackendPair: the
+// reference backend and one other, see backends.h), holding the nine
+// application tables, with their clocks advanced together. A comparison
 // test applies the same operations to both and compares every result field
 // by field, errors included (code and message).
 //
-//   TEST_F(DualStoreTest, CreatesServers) {
+//   class Example : public DualStoreTest {};
+//   TEST_P(Example, CreatesServers) {
 //     auto results = OnBoth([](Transaction& txn) {
 //       return txn.Insert("server", {{"name", Value::Text("s")},
 //                                    {"definition", Value::Text("d")}});
 //     });
 //     ExpectSame(results);
 //   }
+//   INSTANTIATE_TEST_SUITE_P(Backends, Example, AllPairs(), PairParamName);
 #ifndef VIEWER_TESTS_STORAGE_DUAL_STORE_H_
 #define VIEWER_TESTS_STORAGE_DUAL_STORE_H_
 
@@ -28,64 +31,66 @@
 
 namespace viewer::testing {
 
+// One result from each store of a pair: `a` from the reference backend,
+// `b` from the other.
 template <typename T>
 struct Both {
-  T memory;
-  T disk;
+  T a;
+  T b;
 };
 
 // Equal results: both ok with equal values, or the same error.
 template <typename T>
-::testing::AssertionResult SameResult(const absl::StatusOr<T>& m,
-                                      const absl::StatusOr<T>& d) {
-  if (m.ok() != d.ok() ||
-      (!m.ok() && (m.status().code() != d.status().code() ||
-                   m.status().message() != d.status().message()))) {
+::testing::AssertionResult SameResult(const absl::StatusOr<T>& a,
+                                      const absl::StatusOr<T>& b) {
+  if (a.ok() != b.ok() ||
+      (!a.ok() && (a.status().code() != b.status().code() ||
+                   a.status().message() != b.status().message()))) {
     return ::testing::AssertionFailure()
-           << "memory: " << m.status() << "\n  disk: " << d.status();
+           << "a: " << a.status() << "\n  b: " << b.status();
   }
-  if (m.ok() && !(*m == *d)) {
+  if (a.ok() && !(*a == *b)) {
     return ::testing::AssertionFailure()
-           << "memory: " << ::testing::PrintToString(*m)
-           << "\n  disk: " << ::testing::PrintToString(*d);
-  }
-  return ::testing::AssertionSuccess();
-}
-
-inline ::testing::AssertionResult SameResult(const absl::Status& m,
-                                             const absl::Status& d) {
-  if (m.code() != d.code() || m.message() != d.message()) {
-    return ::testing::AssertionFailure()
-           << "memory: " << m << "\n  disk: " << d;
+           << "a: " << ::testing::PrintToString(*a)
+           << "\n  b: " << ::testing::PrintToString(*b);
   }
   return ::testing::AssertionSuccess();
 }
 
-class DualStoreTest : public ::testing::Test {
+inline ::testing::AssertionResult SameResult(const absl::Status& a,
+                                             const absl::Status& b) {
+  if (a.code() != b.code() || a.message() != b.message()) {
+    return ::testing::AssertionFailure() << "a: " << a << "\n  b: " << b;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// The stores of `pair` (a is the reference backend, b the other); tests
+// derive from this and from WithParamInterface (see DualStoreTest).
+class DualStoreBase : public ::testing::Test {
  protected:
-  DualStoreTest()
-      : memory_(BackendKind::kMemory, AppCatalog()),
-        disk_(BackendKind::kSqlite, AppCatalog()) {}
+  explicit DualStoreBase(BackendPair pair)
+      : pair_(pair), a_(pair.a, AppCatalog()), b_(pair.b, AppCatalog()) {}
 
   // Runs `fn` on each store in its own read-write transaction, committed
   // afterwards; returns both results.
   template <typename Fn>
   auto OnBoth(Fn fn) -> Both<decltype(fn(std::declval<Transaction&>()))> {
     using R = decltype(fn(std::declval<Transaction&>()));
-    return Both<R>{Run(memory_, fn), Run(disk_, fn)};
+    return Both<R>{Run(a_, fn), Run(b_, fn)};
   }
 
   // Runs `fn` on each store inside a read-only transaction.
   template <typename Fn>
   auto ReadBoth(Fn fn) -> Both<decltype(fn(std::declval<Transaction&>()))> {
-    auto m = memory_.Read();
-    auto d = disk_.Read();
-    return {fn(*m), fn(*d)};
+    auto a = a_.Read();
+    auto b = b_.Read();
+    return {fn(*a), fn(*b)};
   }
 
   template <typename T>
   void ExpectSame(const Both<T>& r) {
-    EXPECT_TRUE(SameResult(r.memory, r.disk));
+    EXPECT_TRUE(SameResult(r.a, r.b)) << PairNames();
   }
 
   // Select and Count on each store in a read-only transaction; expects the
@@ -110,17 +115,24 @@ class DualStoreTest : public ::testing::Test {
       auto r = ReadBoth([&](Transaction& txn) {
         return txn.Select(t.name(), Query{});
       });
-      EXPECT_TRUE(SameResult(r.memory, r.disk)) << "table " << t.name();
+      EXPECT_TRUE(SameResult(r.a, r.b))
+          << PairNames() << ", table " << t.name();
     }
   }
 
   void Advance(absl::Duration d) {
-    memory_.clock().Advance(d);
-    disk_.clock().Advance(d);
+    a_.clock().Advance(d);
+    b_.clock().Advance(d);
   }
 
-  StoreHarness memory_;
-  StoreHarness disk_;
+  // "a = sqlite, b = memory", for failure messages.
+  std::string PairNames() const {
+    return "a = " + BackendName(pair_.a) + ", b = " + BackendName(pair_.b);
+  }
+
+  const BackendPair pair_;
+  StoreHarness a_;
+  StoreHarness b_;
 
  private:
   template <typename Fn>
@@ -130,6 +142,13 @@ class DualStoreTest : public ::testing::Test {
     if (txn->is_open()) EXPECT_OK(txn->Commit());
     return result;
   }
+};
+
+// The usual fixture: parameterized by the pair alone.
+class DualStoreTest : public DualStoreBase,
+                      public ::testing::WithParamInterface<BackendPair> {
+ protected:
+  DualStoreTest() : DualStoreBase(GetParam()) {}
 };
 
 }  // namespace viewer::testing

@@ -9,7 +9,7 @@
 //   auto rows = ReadBoth([](Transaction& txn) {
 //     return txn.Select("server", Q({}, {Desc("name")}, /*limit=*/2));
 //   });
-//   EXPECT_THAT(Ids(*rows.memory), ElementsAre(1));
+//   EXPECT_THAT(Ids(*rows.a), ElementsAre(1));
 //
 // T, I and B (text, integer and blob values) come from contract_fixture.h,
 // so that the storage tests have one definition of each.

@@ -4,10 +4,10 @@
 // same on both (Select and Count come from DualStoreTest), and a check
 // that a rejected operation changes nothing.
 //
-//   TEST_F(Phase3, Example) {
+//   TEST_P(Phase3, Example) {
 //     AddOk("server", Entity("s1", "def"), 1);
 //     auto rows = Select("server", Q({}, {Asc("name")}));
-//     EXPECT_THAT(Ids(*rows.memory), ElementsAre(1));
+//     EXPECT_THAT(Ids(*rows.a), ElementsAre(1));
 //   }
 #ifndef VIEWER_TESTS_STORAGE_PHASE3_FIXTURE_H_
 #define VIEWER_TESTS_STORAGE_PHASE3_FIXTURE_H_
@@ -43,9 +43,9 @@ class Phase3 : public DualStoreTest {
   // Inserts and expects success with id `want` on both.
   void AddOk(const std::string& table, Assignments values, int64_t want) {
     auto r = Add(table, std::move(values));
-    EXPECT_TRUE(r.memory.ok()) << r.memory.status();
-    if (r.memory.ok()) {
-      EXPECT_EQ(*r.memory, want);
+    EXPECT_TRUE(r.a.ok()) << r.a.status();
+    if (r.a.ok()) {
+      EXPECT_EQ(*r.a, want);
     }
   }
   Both<absl::StatusOr<Row>> Get(const std::string& table, int64_t id) {
@@ -69,16 +69,16 @@ class Phase3 : public DualStoreTest {
   template <typename Fn>
   void ExpectRejected(Fn op, absl::StatusCode code,
                       const std::string& message) {
-    auto before_m = Snapshot(memory_);
-    auto before_d = Snapshot(disk_);
+    auto before_m = Snapshot(a_);
+    auto before_d = Snapshot(b_);
     auto r = OnBoth([&](Transaction& txn) -> absl::Status {
       auto result = op(txn);
       return ::viewer::testing::GetStatus(result);
     });
     ExpectSame(r);
-    EXPECT_THAT(r.memory, StatusIs(code, message));
-    EXPECT_EQ(Snapshot(memory_), before_m);
-    EXPECT_EQ(Snapshot(disk_), before_d);
+    EXPECT_THAT(r.a, StatusIs(code, message));
+    EXPECT_EQ(Snapshot(a_), before_m);
+    EXPECT_EQ(Snapshot(b_), before_d);
   }
 };
 

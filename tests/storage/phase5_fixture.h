@@ -4,7 +4,7 @@
 // transaction open on each store at once (Writers(), Readers(), In()), and
 // the committed server names of both.
 //
-//   TEST_F(Phase5, Example) {
+//   TEST_P(Phase5, Example) {
 //     AddServer("s1", "def", 1);
 //     Txns w = Writers();
 //     auto r = In(w, [](Transaction& txn) { return txn.Rollback(); });
@@ -49,21 +49,21 @@ class Phase5 : public DualStoreTest {
     auto r =
         OnBoth([&](Transaction& txn) { return txn.Insert(table, values); });
     ExpectSame(r);
-    EXPECT_EQ(r.memory.value_or(-1), want_id) << r.memory.status();
+    EXPECT_EQ(r.a.value_or(-1), want_id) << r.a.status();
   }
-  Txns Writers() { return {memory_.Write(), disk_.Write()}; }
-  Txns Readers() { return {memory_.Read(), disk_.Read()}; }
-  // Runs `fn` on each store's transaction of `txns` (memory first).
+  Txns Writers() { return {a_.Write(), b_.Write()}; }
+  Txns Readers() { return {a_.Read(), b_.Read()}; }
+  // Runs `fn` on each store's transaction of `txns` (a first).
   template <typename Fn>
   static auto In(Txns& txns, Fn fn)
       -> Both<decltype(fn(std::declval<Transaction&>()))> {
-    return {fn(*txns.memory), fn(*txns.disk)};
+    return {fn(*txns.a), fn(*txns.b)};
   }
   // The server names committed on both stores, checked equal.
   std::vector<std::string> CommittedNames() {
     auto r = ReadBoth(Names);
     ExpectSame(r);
-    return r.memory.value_or(std::vector<std::string>{"<error>"});
+    return r.a.value_or(std::vector<std::string>{"<error>"});
   }
 };
 
