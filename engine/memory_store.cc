@@ -79,9 +79,10 @@ void MemoryStore::Reclaim(std::vector<Garbage> ended) {
   if (!ended.empty()) {
     MutexLock lock(&gc_mu_);
     for (Garbage& g : ended) garbage_.push_back(g);
-    garbage_count_.store(static_cast<int64_t>(garbage_.size()));
   }
-  if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
+  if (!ended.empty() || garbage_count_.load() > 0) {
+    CollectGarbage(snapshots_.Horizon());
+  }
 }
 
 void MemoryStore::CollectGarbage(uint64_t horizon) {
@@ -92,7 +93,11 @@ void MemoryStore::CollectGarbage(uint64_t horizon) {
       ready.push_back(garbage_.front());
       garbage_.pop_front();
     }
-    garbage_count_.store(static_cast<int64_t>(garbage_.size()));
+    // Stored only when it changes: every closing reader reads it.
+    const auto left = static_cast<int64_t>(garbage_.size());
+    if (garbage_count_.load(std::memory_order_relaxed) != left) {
+      garbage_count_.store(left);
+    }
   }
   for (const Garbage& g : ready) tables_[g.table]->Prune(g.id, horizon);
 }

@@ -6,24 +6,30 @@
 //   VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<MemoryStore> store,
 //                           MemoryStore::Open(std::move(options)));
 //
-// How it works (DESIGN.md section 3): rows are version chains stamped with
-// commit timestamps; a read-only transaction is a timestamp, so beginning
-// one is O(1) and copies nothing. One writer at a time makes pending
-// versions and records them in its undo log; Commit stamps them with the
-// next timestamp (O(rows changed)) and publishes it; Rollback walks the log
-// backwards. Versions no open or future snapshot can see are freed by the
-// writer (at each commit and each begin) and, once writes have paused for
-// a millisecond, by the reader that closes a snapshot; a write that would
-// pass the byte limit first frees what it can. A transaction may then go
-// over the limit by at most the bytes of the committed rows it has deleted
-// (with their index entries), which are freed once no snapshot sees them:
-// a delete that records what it did still works in a full store, and
-// nothing is ever evicted.
+// How it works (docs/in_memory_database.md, "Inside the engine"): rows
+// are chains of versions stamped with commit timestamps; a read-only
+// transaction is a timestamp, so beginning one is O(1) and copies nothing.
+// A version is one allocation, a 16-byte header and the row's values
+// packed after it (internal/row_format.h); blobs are shared between
+// versions, never copied. The primary index maps an id straight to the
+// newest version and every other index holds only pointers to versions,
+// comparing keys in place (internal/mvcc_table.h). One writer at a time
+// makes pending versions and records them in its undo log; Commit stamps
+// them with the next timestamp (O(rows changed)) and publishes it;
+// Rollback walks the log backwards. Versions no open or future snapshot
+// can see are freed by the writer (at each commit and each begin) and,
+// once writes have paused for a millisecond, by the reader that closes a
+// snapshot; a write that would pass the byte limit first frees what it
+// can. A transaction may then go over the limit by at most the bytes of
+// the committed rows it has deleted (with their index entries), which are
+// freed once no snapshot sees them: a delete that records what it did
+// still works in a full store, and nothing is ever evicted.
 //
-// Beyond DESIGN.md section 3: a UNIQUE column's btree index is mirrored by
-// a hash map for equality lookups (internal/column_index.h); snapshots
-// register in lock-free slots (internal/snapshot_registry.h); table latches
-// spin rather than sleep (internal/latch.h).
+// Readers and the writer keep off each other's cache lines: snapshots
+// register in per-thread slots (internal/snapshot_registry.h), table
+// latches count readers per thread (internal/latch.h), and counts whose
+// filters an index answers read the index alone while the table holds
+// only settled versions.
 //
 // Thread safety: every method may be called from any thread. Readers run in
 // parallel with each other and with the writer; they wait only for the
@@ -116,13 +122,18 @@ class MemoryStore final : public Store {
   Mutex writer_mu_;
   std::condition_variable_any writer_free_;
   bool writer_active_ ABSL_GUARDED_BY(writer_mu_) = false;
-  // writer_active_, readable without the lock (see SnapshotClosed).
-  std::atomic<bool> writer_busy_{false};
 
   Mutex gc_mu_ ABSL_ACQUIRED_AFTER(writer_mu_);
   std::deque<Garbage> garbage_ ABSL_GUARDED_BY(gc_mu_);
-  std::atomic<int64_t> garbage_count_{0};  // garbage_.size()
-  // When the last commit ended (absl::GetCurrentTimeNanos).
+
+  // garbage_.size(), which every reader closing a snapshot reads: on a
+  // line of its own, stored only when it changes.
+  alignas(64) std::atomic<int64_t> garbage_count_{0};
+  // writer_active_, readable without the lock, and when the last commit
+  // ended (absl::GetCurrentTimeNanos): read by a closing reader only when
+  // there is garbage. The last members of a 64-aligned class, so no other
+  // member shares their line.
+  alignas(64) std::atomic<bool> writer_busy_{false};
   std::atomic<int64_t> last_commit_nanos_{0};
   // How long without commits before readers reclaim (SnapshotClosed).
   static constexpr int64_t kQuietNanos = 1'000'000;

@@ -1,126 +1,201 @@
-// The index of one column of an MvccTable: an absl::btree_set of (key, id)
-// for order, ranges and prefixes, plus, for UNIQUE columns, a hash map from
-// key to ids for equality lookups (get by name, unique checks).
+// The index of one column of an MvccTable: an absl::btree_set of entries
+// ordered by (key, id), each entry only a pointer to the newest version of
+// its row that holds the key, compared in place (no copy of the key). A
+// UNIQUE column also has a hash set of the same pointers, keyed by the
+// value, for equality lookups (get by name, unique checks).
 //
-// Why both: a lookup in a btree of 100,000 text keys touches about 17
-// cache lines (about 400 ns here, measured); one hash probe touches one or
-// two. The btree stays the index of record; the hash map mirrors it for
-// non-NULL keys.
+//   ColumnIndex index(&format, /*column=*/1, /*unique=*/true);
+//   index.Point(version);                 // (its key, its id) -> version
+//   index.ForEachWithKey(KeyRef::Of(v), [](Version* holder) { ...; });
 //
-// Invariant: (k, id) is in `by_key` iff it is in `ordered` and k is not NULL.
+// Why both for UNIQUE columns: a search of a btree of 100,000 keys
+// compares with about 17 versions; one hash probe with one. The btree is
+// the index of record; the hash mirrors it, one slot per distinct key:
+// the slot points at the key's only entry, or is marked "several" (rows
+// whose old versions share a key, kept for snapshots), and the btree is
+// then searched.
+//
+// Invariants:
+//   1. An entry (k, id) points at a version of row `id` holding k, the
+//      newest such version (MvccTable keeps this as versions come and go).
+//   2. The hash holds a slot for key k iff the btree holds an entry with
+//      key k (k not NULL); the slot points at one of those entries'
+//      versions and is marked several iff there are two or more.
+// A version an entry points at must stay allocated while the entry exists:
+// every comparison reads it.
 //
 // Thread safety: none; MvccTable guards it with its latch.
 #ifndef VIEWER_ENGINE_INTERNAL_COLUMN_INDEX_H_
 #define VIEWER_ENGINE_INTERNAL_COLUMN_INDEX_H_
 
-#include <algorithm>
 #include <cstdint>
-#include <memory>
+#include <limits>
 
 #include "absl/container/btree_set.h"
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/inlined_vector.h"
-#include "absl/hash/hash.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/types/compare.h"
+#include "engine/internal/key_ref.h"
+#include "engine/internal/row_format.h"
 #include "engine/internal/version.h"
-#include "engine/value.h"
 
 namespace viewer::internal {
 
-// Ordered by (key, id); `chain` is the row's version chain (stable while
-// the entry exists, invariant 1 of MvccTable), so a scan reads the row
-// without looking its id up again. Searches pass a null chain.
 struct IndexEntry {
-  Value key;
+  // Changed only to another version of the same row holding the same key,
+  // which keeps the entry's place in the order.
+  mutable Version* version;
+};
+
+// A search key: (key, id).
+struct IndexProbe {
+  KeyRef key;
   int64_t id;
-  const Chain* chain = nullptr;
 };
 
-struct IndexEntryLess {
-  bool operator()(const IndexEntry& a, const IndexEntry& b) const {
-    int c = CompareValues(a.key, b.key);
-    return c < 0 || (c == 0 && a.id < b.id);
+class EntryOrder {
+ public:
+  using is_transparent = void;
+  EntryOrder(const RowFormat* format, size_t column)
+      : format_(format), column_(column) {}
+
+  absl::weak_ordering operator()(const IndexEntry& a,
+                                 const IndexEntry& b) const {
+    return Compare(Probe(a), Probe(b));
   }
-};
+  absl::weak_ordering operator()(const IndexEntry& a,
+                                 const IndexProbe& b) const {
+    return Compare(Probe(a), b);
+  }
+  absl::weak_ordering operator()(const IndexProbe& a,
+                                 const IndexEntry& b) const {
+    return Compare(a, Probe(b));
+  }
 
-struct ValueHash {
-  size_t operator()(const Value& v) const {
-    switch (v.kind()) {
-      case ValueKind::kText:
-      case ValueKind::kBlob:
-        return absl::Hash<absl::string_view>()(v.bytes());
-      case ValueKind::kInteger:
-        return absl::Hash<int64_t>()(v.integer());
-      case ValueKind::kBoolean:
-        return v.boolean();
-      case ValueKind::kTimestamp:
-        return absl::Hash<int64_t>()(v.timestamp().micros);
-      case ValueKind::kNull:
-        return 0;
+ private:
+  IndexProbe Probe(const IndexEntry& e) const {
+    return {format_->Key(e.version, column_), format_->Id(e.version)};
+  }
+  static absl::weak_ordering Compare(const IndexProbe& a,
+                                     const IndexProbe& b) {
+    const int c = CompareKeys(a.key, b.key);
+    if (c != 0) {
+      return c < 0 ? absl::weak_ordering::less : absl::weak_ordering::greater;
     }
-    return 0;
+    if (a.id != b.id) {
+      return a.id < b.id ? absl::weak_ordering::less
+                         : absl::weak_ordering::greater;
+    }
+    return absl::weak_ordering::equivalent;
   }
-};
 
-struct ValueEq {
-  bool operator()(const Value& a, const Value& b) const {
-    return CompareValues(a, b) == 0;
-  }
+  const RowFormat* format_;
+  size_t column_;
 };
 
 class ColumnIndex {
  public:
-  using Ordered = absl::btree_set<IndexEntry, IndexEntryLess>;
-  // Rows holding one key, by id ascending.
-  struct RowRef {
-    int64_t id;
-    const Chain* chain;
-  };
-  using Ids = absl::InlinedVector<RowRef, 1>;
+  using Ordered = absl::btree_set<IndexEntry, EntryOrder>;
+  using Iterator = Ordered::const_iterator;
 
-  explicit ColumnIndex(bool unique) {
-    if (unique) by_key_ = std::make_unique<ByKey>();
-  }
+  ColumnIndex(const RowFormat* format, size_t column, bool unique);
+  ColumnIndex(const ColumnIndex&) = delete;
+  ColumnIndex& operator=(const ColumnIndex&) = delete;
 
+  size_t column() const { return column_; }
+  bool hashed() const { return hashed_; }
   const Ordered& ordered() const { return ordered_; }
-  bool hashed() const { return by_key_ != nullptr; }
+  // Bytes one entry is charged (btree slot, plus the hash slot if hashed).
+  int64_t EntryBytes() const;
 
-  // Adds (key, id) for the row whose versions are `chain`; false if it was
-  // there.
-  bool Insert(const Value& key, int64_t id, const Chain* chain) {
-    if (!ordered_.insert(IndexEntry{key, id, chain}).second) return false;
-    if (by_key_ && !key.is_null()) {
-      Ids& ids = (*by_key_)[key];
-      auto at = std::upper_bound(
-          ids.begin(), ids.end(), id,
-          [](int64_t x, const RowRef& r) { return x < r.id; });
-      ids.insert(at, RowRef{id, chain});
-    }
-    return true;
+  // Makes the entry (v's key, v's id) point at `v`: moves an existing one,
+  // or adds it. Returns true if added.
+  bool Point(Version* v);
+  // The version entry (key, id) points at, or nullptr.
+  Version* Find(const KeyRef& key, int64_t id) const;
+  // Points the existing entry (key, id) at `to`, which holds key.
+  void Repoint(const KeyRef& key, int64_t id, Version* to);
+  // Removes the entry (key, id), which must exist. The version it points
+  // at must still be allocated.
+  void Erase(const KeyRef& key, int64_t id);
+
+  // Entries with keys >= key, and > key.
+  Iterator KeyBegin(const KeyRef& key) const {
+    return ordered_.lower_bound(
+        IndexProbe{key, std::numeric_limits<int64_t>::min()});
   }
-  // Removes (key, id); false if it was not there.
-  bool Erase(const Value& key, int64_t id) {
-    if (ordered_.erase(IndexEntry{key, id}) == 0) return false;
-    if (by_key_ && !key.is_null()) {
-      auto it = by_key_->find(key);
-      Ids& ids = it->second;
-      ids.erase(std::find_if(ids.begin(), ids.end(),
-                             [&](const RowRef& r) { return r.id == id; }));
-      if (ids.empty()) by_key_->erase(it);
-    }
-    return true;
+  Iterator KeyEnd(const KeyRef& key) const {
+    return ordered_.upper_bound(
+        IndexProbe{key, std::numeric_limits<int64_t>::max()});
   }
-  // The rows holding `key` (by id), from the hash map. Requires hashed()
-  // and a non-NULL key. Valid until the next change to the index.
-  const Ids* IdsWithKey(const Value& key) const {
-    auto it = by_key_->find(key);
-    return it == by_key_->end() ? nullptr : &it->second;
+  KeyRef KeyOf(const IndexEntry& e) const {
+    return format_->Key(e.version, column_);
   }
+
+  // Calls fn(version) for each entry with key `key` (not NULL), by id,
+  // until it returns false; answered by the hash when hashed(). Returns
+  // false if stopped.
+  template <typename Fn>
+  bool ForEachWithKey(const KeyRef& key, Fn fn) const;
 
  private:
-  using ByKey = absl::flat_hash_map<Value, Ids, ValueHash, ValueEq>;
+  // A hash slot: a version pointer whose low bit says "several".
+  struct HashSlot {
+    mutable uintptr_t bits;
+    Version* version() const {
+      return reinterpret_cast<Version*>(bits & ~uintptr_t{1});
+    }
+    bool several() const { return bits & 1; }
+    void Set(const Version* v, bool several) const {
+      bits = reinterpret_cast<uintptr_t>(v) | (several ? 1 : 0);
+    }
+  };
+  struct SlotHash {
+    using is_transparent = void;
+    const RowFormat* format;
+    size_t column;
+    size_t operator()(const HashSlot& s) const {
+      return HashKey(format->Key(s.version(), column));
+    }
+    size_t operator()(const KeyRef& k) const { return HashKey(k); }
+  };
+  struct SlotEq {
+    using is_transparent = void;
+    const RowFormat* format;
+    size_t column;
+    KeyRef Of(const HashSlot& s) const {
+      return format->Key(s.version(), column);
+    }
+    KeyRef Of(const KeyRef& k) const { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return CompareKeys(Of(a), Of(b)) == 0;
+    }
+  };
+  using Hash = absl::flat_hash_set<HashSlot, SlotHash, SlotEq>;
+
+  void HashAdd(const Version* v);
+  void HashMove(const KeyRef& key, const Version* from, const Version* to);
+  void HashRemove(const KeyRef& key);
+
+  const RowFormat* const format_;
+  const size_t column_;
+  const bool hashed_;
   Ordered ordered_;
-  std::unique_ptr<ByKey> by_key_;
+  Hash hash_;
 };
+
+template <typename Fn>
+bool ColumnIndex::ForEachWithKey(const KeyRef& key, Fn fn) const {
+  if (hashed_) {
+    auto slot = hash_.find(key);
+    if (slot == hash_.end()) return true;
+    if (!slot->several()) return fn(slot->version());
+  }
+  for (auto it = KeyBegin(key), end = KeyEnd(key); it != end; ++it) {
+    if (!fn(it->version)) return false;
+  }
+  return true;
+}
 
 }  // namespace viewer::internal
 

@@ -1,15 +1,16 @@
 #include "engine/internal/snapshot_registry.h"
 
 #include <algorithm>
-#include <functional>
-#include <thread>
+
+#include "engine/internal/thread_slot.h"
 
 namespace viewer::internal {
 
 SnapshotRegistry::Handle SnapshotRegistry::Open() {
-  // Threads start their search at different slots, so they rarely meet.
-  const size_t start =
-      std::hash<std::thread::id>()(std::this_thread::get_id()) % kSlots;
+  // Each thread starts its search at a slot of its own, so threads rarely
+  // meet, and a thread opening snapshot after snapshot keeps writing the
+  // same cache line.
+  const size_t start = ThreadSlot() % kSlots;
   for (int i = 0; i < kSlots; ++i) {
     const int slot = static_cast<int>((start + i) % kSlots);
     uint64_t expected = kFree;
