@@ -1,9 +1,6 @@
 #include "engine/memory_store.h"
 
-#include <sched.h>
-
-#include <mutex>
-
+#include "absl/container/inlined_vector.h"
 #include "engine/internal/memory_transaction.h"
 #include "engine/status_macros.h"
 
@@ -36,19 +33,8 @@ absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
     return std::unique_ptr<Transaction>(
         new internal::MemoryTransaction(this, mode, snapshots_.Open()));
   }
-  // The slot is usually held for microseconds: wait for it briefly
-  // without sleeping in the kernel first.
-  for (int i = 0; i < 200 && writer_busy_.load(); ++i) sched_yield();
-  {
-    std::unique_lock<Mutex> lock(writer_mu_);
-    if (!writer_free_.wait_for(
-            lock, absl::ToChronoNanoseconds(options_.busy_timeout),
-            [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !writer_active_; })) {
-      return DatabaseLocked();
-    }
-    writer_active_ = true;
-    writer_busy_.store(true);
-  }
+  if (!AcquireForWriter()) return DatabaseLocked();
+  write_slot_.AssertHeld();
   if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
   // The writer reads the last commit; none can follow while it holds the
   // slot, so it needs no registered snapshot.
@@ -57,11 +43,11 @@ absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
       new internal::MemoryTransaction(this, mode, view));
 }
 
-void MemoryStore::ReleaseWriter() {
-  MutexLock lock(&writer_mu_);
-  writer_active_ = false;
-  writer_busy_.store(false);
-  writer_free_.notify_one();
+bool MemoryStore::AcquireForWriter() {
+  // Not a scoped hold: the transaction Begin returns keeps the slot and
+  // gives it back when it ends (MemoryTransaction::Finish), which the
+  // thread-safety analysis cannot follow.
+  return write_slot_.Acquire(options_.busy_timeout);
 }
 
 void MemoryStore::SnapshotClosed() {
@@ -69,48 +55,34 @@ void MemoryStore::SnapshotClosed() {
   // the writer, at its next commit or begin; only once the store has been
   // quiet for a moment does the reader that closes a snapshot do it, so a
   // busy writer never waits for readers doing its housekeeping.
-  if (garbage_count_.load() == 0 || writer_busy_.load()) return;
+  if (garbage_count_.load() == 0 || write_slot_.busy()) return;
   const int64_t quiet = absl::GetCurrentTimeNanos() - last_commit_nanos_.load();
-  if (quiet >= kQuietNanos) TryCollectGarbage();
+  if (quiet < kQuietNanos || !write_slot_.TryAcquire()) return;
+  // A writer that let go meanwhile reclaimed what it could.
+  if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
+  write_slot_.Release();
 }
 
-void MemoryStore::Reclaim(std::vector<Garbage> ended) {
-  last_commit_nanos_.store(absl::GetCurrentTimeNanos());
-  if (!ended.empty()) {
-    MutexLock lock(&gc_mu_);
-    for (Garbage& g : ended) garbage_.push_back(g);
-  }
-  if (!ended.empty() || garbage_count_.load() > 0) {
-    CollectGarbage(snapshots_.Horizon());
+void MemoryStore::Reclaim(absl::Span<const Garbage> ended) {
+  garbage_.insert(garbage_.end(), ended.begin(), ended.end());
+  if (!garbage_.empty()) CollectGarbage(snapshots_.Horizon());
+  if (!garbage_.empty()) {
+    last_commit_nanos_.store(absl::GetCurrentTimeNanos());
   }
 }
 
 void MemoryStore::CollectGarbage(uint64_t horizon) {
-  std::vector<Garbage> ready;
-  {
-    MutexLock lock(&gc_mu_);
-    while (!garbage_.empty() && garbage_.front().ended_at <= horizon) {
-      ready.push_back(garbage_.front());
-      garbage_.pop_front();
-    }
-    // Stored only when it changes: every closing reader reads it.
-    const auto left = static_cast<int64_t>(garbage_.size());
-    if (garbage_count_.load(std::memory_order_relaxed) != left) {
-      garbage_count_.store(left);
-    }
+  absl::InlinedVector<Garbage, 8> ready;
+  while (!garbage_.empty() && garbage_.front().ended_at <= horizon) {
+    ready.push_back(garbage_.front());
+    garbage_.pop_front();
+  }
+  // Stored only when it changes: every closing reader reads it.
+  const auto left = static_cast<int64_t>(garbage_.size());
+  if (garbage_count_.load(std::memory_order_relaxed) != left) {
+    garbage_count_.store(left);
   }
   for (const Garbage& g : ready) tables_[g.table]->Prune(g.id, horizon);
-}
-
-void MemoryStore::TryCollectGarbage() {
-  {
-    MutexLock lock(&writer_mu_);
-    if (writer_active_) return;  // its holder reclaims when it lets go
-    writer_active_ = true;
-    writer_busy_.store(true);
-  }
-  CollectGarbage(snapshots_.Horizon());
-  ReleaseWriter();
 }
 
 absl::StatusOr<StoreStats> MemoryStore::Stats() {

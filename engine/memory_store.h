@@ -38,19 +38,18 @@
 #define VIEWER_ENGINE_MEMORY_STORE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/btree_map.h"
-#include "engine/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "engine/clock.h"
 #include "engine/internal/mvcc_table.h"
 #include "engine/internal/snapshot_registry.h"
+#include "engine/internal/write_slot.h"
 #include "engine/store.h"
 
 namespace viewer {
@@ -101,17 +100,18 @@ class MemoryStore final : public Store {
   internal::MvccTable& table(size_t i) { return *tables_[i]; }
   Clock* clock() const { return options_.clock; }
 
+  // Takes the write slot for a new read-write transaction, waiting up to
+  // the busy timeout; false if it stayed taken.
+  bool AcquireForWriter() ABSL_NO_THREAD_SAFETY_ANALYSIS;
   // Queues versions ended by commit; frees what no snapshot can see any
   // more. Called by the writer after publishing.
-  void Reclaim(std::vector<Garbage> ended);
-  // Frees queued versions ended at or before `horizon`. Holds the slot.
-  void CollectGarbage(uint64_t horizon);
+  void Reclaim(absl::Span<const Garbage> ended)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_slot_);
+  // Frees queued versions ended at or before `horizon`.
+  void CollectGarbage(uint64_t horizon)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_slot_);
   // After a snapshot closes: reclaims if the store has been quiet.
-  void SnapshotClosed();
-  // Reclaims now if the write slot is free; the caller holds no slot.
-  void TryCollectGarbage();
-
-  void ReleaseWriter();
+  void SnapshotClosed() ABSL_LOCKS_EXCLUDED(write_slot_);
 
   const MemoryOptions options_;
   internal::ByteBudget budget_;
@@ -119,22 +119,16 @@ class MemoryStore final : public Store {
 
   internal::SnapshotRegistry snapshots_;
 
-  Mutex writer_mu_;
-  std::condition_variable_any writer_free_;
-  bool writer_active_ ABSL_GUARDED_BY(writer_mu_) = false;
-
-  Mutex gc_mu_ ABSL_ACQUIRED_AFTER(writer_mu_);
-  std::deque<Garbage> garbage_ ABSL_GUARDED_BY(gc_mu_);
+  internal::WriteSlot write_slot_;
+  std::deque<Garbage> garbage_ ABSL_GUARDED_BY(write_slot_);
+  // When the last commit that left garbage behind ended
+  // (absl::GetCurrentTimeNanos); written by the slot's holder only.
+  std::atomic<int64_t> last_commit_nanos_{0};
 
   // garbage_.size(), which every reader closing a snapshot reads: on a
-  // line of its own, stored only when it changes.
+  // line of its own, stored only when it changes. The last member of a
+  // 64-aligned class, so nothing shares its line.
   alignas(64) std::atomic<int64_t> garbage_count_{0};
-  // writer_active_, readable without the lock, and when the last commit
-  // ended (absl::GetCurrentTimeNanos): read by a closing reader only when
-  // there is garbage. The last members of a 64-aligned class, so no other
-  // member shares their line.
-  alignas(64) std::atomic<bool> writer_busy_{false};
-  std::atomic<int64_t> last_commit_nanos_{0};
   // How long without commits before readers reclaim (SnapshotClosed).
   static constexpr int64_t kQuietNanos = 1'000'000;
 };

@@ -52,13 +52,14 @@ void ColumnIndex::Repoint(const KeyRef& key, int64_t id, Version* to) {
   it->version = to;
 }
 
-void ColumnIndex::Erase(const KeyRef& key, int64_t id) {
+bool ColumnIndex::Erase(const KeyRef& key, int64_t id) {
   auto it = ordered_.find(IndexProbe{key, id});
-  if (it == ordered_.end()) return;
+  if (it == ordered_.end()) return false;
   // The hash slot may point at this entry's version, which is still
   // allocated: HashRemove finds the slot through it, then re-aims it.
   ordered_.erase(it);
   if (hashed_ && !key.is_null()) HashRemove(key);
+  return true;
 }
 
 void ColumnIndex::HashAdd(const Version* v) {

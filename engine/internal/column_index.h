@@ -114,9 +114,9 @@ class ColumnIndex {
   Version* Find(const KeyRef& key, int64_t id) const;
   // Points the existing entry (key, id) at `to`, which holds key.
   void Repoint(const KeyRef& key, int64_t id, Version* to);
-  // Removes the entry (key, id), which must exist. The version it points
-  // at must still be allocated.
-  void Erase(const KeyRef& key, int64_t id);
+  // Removes the entry (key, id); false if there is none. The version it
+  // points at must still be allocated.
+  bool Erase(const KeyRef& key, int64_t id);
 
   // Entries with keys >= key, and > key.
   Iterator KeyBegin(const KeyRef& key) const {

@@ -22,7 +22,8 @@ void MemoryTransaction::Finish() {
   if (finished_) return;
   finished_ = true;
   if (writer()) {
-    store_->ReleaseWriter();
+    store_->write_slot_.AssertHeld();  // a writer holds it from Begin on
+    store_->write_slot_.Release();
   } else {
     store_->snapshots_.Close(snapshot_);
     store_->SnapshotClosed();
@@ -38,6 +39,7 @@ auto MemoryTransaction::WithRoom(Write write) -> decltype(write(int64_t{0})) {
   // Old versions nobody can see any more may still be held: free them
   // before deciding the store is full.
   if (store_->garbage_count_.load() != 0) {
+    store_->write_slot_.AssertHeld();  // only a writer writes
     store_->CollectGarbage(store_->snapshots_.Horizon());
     done = write(0);
     if (done.ok() ||
@@ -250,12 +252,12 @@ absl::Status MemoryTransaction::DoCommit() {
     // is the last commit: no other commit can happen while it holds the
     // write slot.
     const uint64_t ts = view_.read_ts + 1;
-    std::vector<bool> touched(store_->tables_.size(), false);
+    absl::InlinedVector<bool, 16> touched(store_->tables_.size(), false);
     for (const UndoEntry& e : undo_) {
       if (!touched[e.table]) store_->table(e.table).Committing(ts);
       touched[e.table] = true;
     }
-    std::vector<MemoryStore::Garbage> garbage;
+    absl::InlinedVector<MemoryStore::Garbage, 4> garbage;
     for (const UndoEntry& e : undo_) {
       MvccTable& table = store_->table(e.table);
       bool ended = table.Stamp(e.change.head, ts);
@@ -264,7 +266,8 @@ absl::Status MemoryTransaction::DoCommit() {
     }
     undo_.clear();
     store_->snapshots_.Publish(ts);
-    store_->Reclaim(std::move(garbage));
+    store_->write_slot_.AssertHeld();  // a writer holds it from Begin on
+    store_->Reclaim(garbage);
   }
   Finish();
   return absl::OkStatus();

@@ -239,11 +239,16 @@ class MvccTable {
   // Points the entries of `v`'s keys that `old` (or nothing) lacks at `v`.
   void PointEntries(Version* v, const Version* old)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(latch_);
-  // For each key of `gone` (about to leave its chain) that `same` does not
-  // hold in the same column: the entry pointing at `gone` is moved to the
-  // newest of `rest` holding the key, or erased.
+  // For each key of `gone`, the newest version of its chain, about to
+  // leave it, that `same` does not hold in the same column: its entry is
+  // moved to the newest of `rest` (the older versions) holding the key, or
+  // erased.
   void ReleaseEntries(const Version* gone, absl::Span<Version* const> rest,
                       const Version* same)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(latch_);
+  // For each key of `gone`, an old version about to be freed, that none of
+  // `kept` (the newer versions staying) holds: erases its entry.
+  void DropEntries(const Version* gone, absl::Span<Version* const> kept)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(latch_);
   // Uncharges the blobs charged to `v`.
   void UnchargeBlobs(const Version* v);

@@ -24,21 +24,36 @@ void MvccTable::Unlink(const Version* newer) {
 void MvccTable::ReleaseEntries(const Version* gone,
                                absl::Span<Version* const> rest,
                                const Version* same) {
+  // `gone` is newer than `rest`, so each of its keys' entries points at it.
   const int64_t id = format_.Id(gone);
   for (size_t c : indexed_columns_) {
     const KeyRef key = format_.Key(gone, c);
     if (same != nullptr && CompareKeys(format_.Key(same, c), key) == 0) {
       continue;
     }
-    ColumnIndex& index = mutable_index(c);
-    if (index.Find(key, id) != gone) continue;
     auto holder = std::find_if(rest.begin(), rest.end(), [&](Version* v) {
       return CompareKeys(format_.Key(v, c), key) == 0;
     });
     if (holder != rest.end()) {
-      index.Repoint(key, id, *holder);
-    } else {
-      index.Erase(key, id);
+      mutable_index(c).Repoint(key, id, *holder);
+    } else if (mutable_index(c).Erase(key, id)) {
+      Charge(-entry_bytes_[c]);
+    }
+  }
+}
+
+void MvccTable::DropEntries(const Version* gone,
+                            absl::Span<Version* const> kept) {
+  // `gone` is older than `kept`: a key a kept version holds has its entry
+  // there, and needs nothing; any other key's entry points at `gone` or
+  // at another version going with it.
+  const int64_t id = format_.Id(gone);
+  for (size_t c : indexed_columns_) {
+    const KeyRef key = format_.Key(gone, c);
+    const bool kept_key = std::any_of(kept.begin(), kept.end(), [&](Version* v) {
+      return CompareKeys(format_.Key(v, c), key) == 0;
+    });
+    if (!kept_key && mutable_index(c).Erase(key, id)) {
       Charge(-entry_bytes_[c]);
     }
   }
@@ -114,7 +129,7 @@ void MvccTable::Prune(int64_t id, uint64_t horizon) {
   const absl::Span<Version* const> kept(chain.data(), first);
   const absl::Span<Version* const> gone(chain.data() + first,
                                         chain.size() - first);
-  for (Version* g : gone) ReleaseEntries(g, kept, nullptr);
+  for (Version* g : gone) DropEntries(g, kept);
   // A blob the oldest kept version shares with a freed one is now its own.
   Version* heir = kept.empty() ? nullptr : kept.back();
   for (Version* g : gone) {

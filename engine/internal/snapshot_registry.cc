@@ -26,8 +26,10 @@ SnapshotRegistry::Handle SnapshotRegistry::Open() {
     }
   }
   MutexLock lock(&overflow_mu_);
-  // Under the lock, the writer's Horizon() either ran before (and this
-  // reads its commit) or after (and sees this entry).
+  // Counted before the last commit is read: a Horizon() that finds no
+  // count ran before, and this reads its commit; one that finds it waits
+  // for the lock and sees this entry.
+  overflow_count_.fetch_add(1);
   const uint64_t ts = last_committed_.load();
   ++overflow_[ts];
   return Handle{ts, -1};
@@ -41,6 +43,7 @@ void SnapshotRegistry::Close(const Handle& h) {
   MutexLock lock(&overflow_mu_);
   auto it = overflow_.find(h.ts);
   if (--it->second == 0) overflow_.erase(it);
+  overflow_count_.fetch_sub(1);
 }
 
 uint64_t SnapshotRegistry::Horizon() const {
@@ -50,6 +53,7 @@ uint64_t SnapshotRegistry::Horizon() const {
     // A claimed slot's owner re-reads the last commit before using it.
     if (v != kFree && v != kClaimed) horizon = std::min(horizon, v - 1);
   }
+  if (overflow_count_.load() == 0) return horizon;
   MutexLock lock(&overflow_mu_);
   if (!overflow_.empty()) horizon = std::min(horizon, overflow_.begin()->first);
   return horizon;

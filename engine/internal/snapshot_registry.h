@@ -9,8 +9,11 @@
 //
 // Opening and closing a snapshot takes no lock: a reader claims one of
 // kSlots cache-line-sized slots with a compare-and-swap and writes its
-// timestamp there. Only when every slot is taken does it fall back to a
-// mutex-guarded map. The writer never waits for readers.
+// timestamp there, starting from a slot of its own thread's
+// (thread_slot.h), so a reader keeps writing one line no other reader
+// writes. Only when every slot is taken does it fall back to a
+// mutex-guarded map. The writer never waits for readers, and the last
+// commit timestamp, which it writes at each commit, has a line of its own.
 //
 // The rule that makes this safe (a Dekker-style handshake, all seq_cst):
 // a reader stores its timestamp in its slot, then reads the last commit
@@ -73,11 +76,14 @@ class SnapshotRegistry {
     std::atomic<uint64_t> value{kFree};
   };
 
-  std::atomic<uint64_t> last_committed_{0};
+  alignas(64) std::atomic<uint64_t> last_committed_{0};
   std::array<Slot, kSlots> slots_;
 
   mutable Mutex overflow_mu_;
   absl::btree_map<uint64_t, int64_t> overflow_ ABSL_GUARDED_BY(overflow_mu_);
+  // Snapshots in overflow_, so that Horizon() takes the lock only when
+  // there are some.
+  std::atomic<int64_t> overflow_count_{0};
 };
 
 }  // namespace viewer::internal
