@@ -1,19 +1,25 @@
 // The index of one column of an MvccTable: an absl::btree_set of entries
-// ordered by (key, id), each entry only a pointer to the newest version of
-// its row that holds the key, compared in place (no copy of the key). A
-// UNIQUE column also has a hash set of the same pointers, keyed by the
-// value, for equality lookups (get by name, unique checks).
+// ordered by (key, id), each entry pointing at the newest version of its
+// row that holds the key, where the key is compared in place (no copy of
+// it is kept). A UNIQUE column also has a hash set of the same pointers,
+// keyed by the value, for equality lookups (get by name, unique checks).
 //
 //   ColumnIndex index(&format, /*column=*/1, /*unique=*/true);
 //   index.Point(version);                 // (its key, its id) -> version
 //   index.ForEachWithKey(KeyRef::Of(v), [](Version* holder) { ...; });
+//   int64_t n = index.CountInRange(range);   // reads no version
 //
-// Why both for UNIQUE columns: a search of a btree of 100,000 keys
-// compares with about 17 versions; one hash probe with one. The btree is
-// the index of record; the hash mirrors it, one slot per distinct key:
-// the slot points at the key's only entry, or is marked "several" (rows
-// whose old versions share a key, kept for snapshots), and the btree is
-// then searched.
+// The two kinds of column:
+//   - UNIQUE: equality is the hash's (one probe, then one version read);
+//     the btree, of bare pointers (8 bytes an entry), serves ranges and
+//     order, where the rows are read anyway.
+//   - not UNIQUE: the btree answers equality itself (counts, lookups of
+//     the rows holding a value), so its entries also keep the key's head
+//     (key_ref.h): a search compares heads and reads a version only to
+//     tell two keys with the same first 8 bytes apart. 16 bytes an entry.
+// The hash holds one slot per distinct key: pointing at the key's only
+// entry, or marked "several" (rows whose old versions share a key, kept
+// for snapshots), when the btree is searched.
 //
 // Invariants:
 //   1. An entry (k, id) points at a version of row `id` holding k, the
@@ -22,7 +28,7 @@
 //      key k (k not NULL); the slot points at one of those entries'
 //      versions and is marked several iff there are two or more.
 // A version an entry points at must stay allocated while the entry exists:
-// every comparison reads it.
+// comparisons read it.
 //
 // Thread safety: none; MvccTable guards it with its latch.
 #ifndef VIEWER_ENGINE_INTERNAL_COLUMN_INDEX_H_
@@ -30,80 +36,53 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/types/compare.h"
+#include "absl/container/inlined_vector.h"
+#include "engine/internal/index_entry.h"
 #include "engine/internal/key_ref.h"
 #include "engine/internal/row_format.h"
 #include "engine/internal/version.h"
 
 namespace viewer::internal {
 
-struct IndexEntry {
-  // Changed only to another version of the same row holding the same key,
-  // which keeps the entry's place in the order.
-  mutable Version* version;
+struct Bound {
+  Value value;
+  bool inclusive = true;
 };
 
-// A search key: (key, id).
-struct IndexProbe {
-  KeyRef key;
-  int64_t id;
-};
+// Keys between lo and hi, of the column's kind (or a NULL lo, below every
+// value); an absent bound is open.
+struct KeyRange {
+  std::optional<Bound> lo;
+  std::optional<Bound> hi;
 
-class EntryOrder {
- public:
-  using is_transparent = void;
-  EntryOrder(const RowFormat* format, size_t column)
-      : format_(format), column_(column) {}
-
-  absl::weak_ordering operator()(const IndexEntry& a,
-                                 const IndexEntry& b) const {
-    return Compare(Probe(a), Probe(b));
-  }
-  absl::weak_ordering operator()(const IndexEntry& a,
-                                 const IndexProbe& b) const {
-    return Compare(Probe(a), b);
-  }
-  absl::weak_ordering operator()(const IndexProbe& a,
-                                 const IndexEntry& b) const {
-    return Compare(a, Probe(b));
-  }
-
- private:
-  IndexProbe Probe(const IndexEntry& e) const {
-    return {format_->Key(e.version, column_), format_->Id(e.version)};
-  }
-  static absl::weak_ordering Compare(const IndexProbe& a,
-                                     const IndexProbe& b) {
-    const int c = CompareKeys(a.key, b.key);
-    if (c != 0) {
-      return c < 0 ? absl::weak_ordering::less : absl::weak_ordering::greater;
+  // A single non-NULL key: [k, k].
+  const Value* Point() const {
+    if (!lo || !hi || lo->value.is_null() || !lo->inclusive ||
+        !hi->inclusive || CompareValues(lo->value, hi->value) != 0) {
+      return nullptr;
     }
-    if (a.id != b.id) {
-      return a.id < b.id ? absl::weak_ordering::less
-                         : absl::weak_ordering::greater;
-    }
-    return absl::weak_ordering::equivalent;
+    return &lo->value;
   }
-
-  const RowFormat* format_;
-  size_t column_;
+  // True when no key lies between the bounds.
+  bool Empty() const {
+    if (!lo || !hi) return false;
+    const int c = CompareValues(lo->value, hi->value);
+    return c > 0 || (c == 0 && !(lo->inclusive && hi->inclusive));
+  }
 };
 
 class ColumnIndex {
  public:
-  using Ordered = absl::btree_set<IndexEntry, EntryOrder>;
-  using Iterator = Ordered::const_iterator;
-
   ColumnIndex(const RowFormat* format, size_t column, bool unique);
   ColumnIndex(const ColumnIndex&) = delete;
   ColumnIndex& operator=(const ColumnIndex&) = delete;
 
   size_t column() const { return column_; }
   bool hashed() const { return hashed_; }
-  const Ordered& ordered() const { return ordered_; }
   // Bytes one entry is charged (btree slot, plus the hash slot if hashed).
   int64_t EntryBytes() const;
 
@@ -118,24 +97,17 @@ class ColumnIndex {
   // points at must still be allocated.
   bool Erase(const KeyRef& key, int64_t id);
 
-  // Entries with keys >= key, and > key.
-  Iterator KeyBegin(const KeyRef& key) const {
-    return ordered_.lower_bound(
-        IndexProbe{key, std::numeric_limits<int64_t>::min()});
-  }
-  Iterator KeyEnd(const KeyRef& key) const {
-    return ordered_.upper_bound(
-        IndexProbe{key, std::numeric_limits<int64_t>::max()});
-  }
-  KeyRef KeyOf(const IndexEntry& e) const {
-    return format_->Key(e.version, column_);
-  }
-
   // Calls fn(version) for each entry with key `key` (not NULL), by id,
-  // until it returns false; answered by the hash when hashed(). Returns
-  // false if stopped.
+  // until it returns false. Returns false if stopped.
   template <typename Fn>
   bool ForEachWithKey(const KeyRef& key, Fn fn) const;
+  // Calls fn(version) for each entry with a key in `range`, by key then
+  // id, or with `descending` by key descending and id ascending within a
+  // key, until it returns false. Returns false if stopped.
+  template <typename Fn>
+  bool ForEachInRange(const KeyRange& range, bool descending, Fn fn) const;
+  // Entries with a key in `range`.
+  int64_t CountInRange(const KeyRange& range) const;
 
  private:
   // A hash slot: a version pointer whose low bit says "several".
@@ -172,6 +144,27 @@ class ColumnIndex {
     }
   };
   using Hash = absl::flat_hash_set<HashSlot, SlotHash, SlotEq>;
+  using PlainSet = absl::btree_set<PlainEntry, PlainOrder>;
+  using HeadSet = absl::btree_set<HeadEntry, HeadOrder>;
+
+  // Calls f(set) with the btree in use.
+  template <typename F>
+  decltype(auto) WithSet(F f) const {
+    return heads_ ? f(headed_) : f(plain_);
+  }
+  template <typename F>
+  decltype(auto) WithSet(F f) {
+    return heads_ ? f(headed_) : f(plain_);
+  }
+  IndexProbe Probe(const KeyRef& key, int64_t id) const {
+    return IndexProbe{key, KeyHead::Of(key), id};
+  }
+  // The first entry of `set` at or after (above, if !inclusive) `b`.
+  template <typename Set>
+  auto Lower(const Set& set, const std::optional<Bound>& b) const;
+  // The first entry of `set` after (at, if !inclusive) `b`.
+  template <typename Set>
+  auto Upper(const Set& set, const std::optional<Bound>& b) const;
 
   void HashAdd(const Version* v);
   void HashMove(const KeyRef& key, const Version* from, const Version* to);
@@ -180,9 +173,27 @@ class ColumnIndex {
   const RowFormat* const format_;
   const size_t column_;
   const bool hashed_;
-  Ordered ordered_;
+  const bool heads_;
+  PlainSet plain_;  // UNIQUE columns
+  HeadSet headed_;  // the others
   Hash hash_;
 };
+
+template <typename Set>
+auto ColumnIndex::Lower(const Set& set, const std::optional<Bound>& b) const {
+  if (!b) return set.begin();
+  const KeyRef key = KeyRef::Of(b->value);
+  return b->inclusive ? set.lower_bound(Probe(key, IndexProbe::kBefore))
+                      : set.upper_bound(Probe(key, IndexProbe::kAfter));
+}
+
+template <typename Set>
+auto ColumnIndex::Upper(const Set& set, const std::optional<Bound>& b) const {
+  if (!b) return set.end();
+  const KeyRef key = KeyRef::Of(b->value);
+  return b->inclusive ? set.upper_bound(Probe(key, IndexProbe::kAfter))
+                      : set.lower_bound(Probe(key, IndexProbe::kBefore));
+}
 
 template <typename Fn>
 bool ColumnIndex::ForEachWithKey(const KeyRef& key, Fn fn) const {
@@ -191,10 +202,51 @@ bool ColumnIndex::ForEachWithKey(const KeyRef& key, Fn fn) const {
     if (slot == hash_.end()) return true;
     if (!slot->several()) return fn(slot->version());
   }
-  for (auto it = KeyBegin(key), end = KeyEnd(key); it != end; ++it) {
-    if (!fn(it->version)) return false;
-  }
-  return true;
+  return WithSet([&](const auto& set) {
+    auto end = set.upper_bound(Probe(key, IndexProbe::kAfter));
+    for (auto it = set.lower_bound(Probe(key, IndexProbe::kBefore)); it != end;
+         ++it) {
+      if (!fn(it->version())) return false;
+    }
+    return true;
+  });
+}
+
+template <typename Fn>
+bool ColumnIndex::ForEachInRange(const KeyRange& range, bool descending,
+                                 Fn fn) const {
+  if (range.Empty()) return true;
+  return WithSet([&](const auto& set) {
+    const auto first = Lower(set, range.lo);
+    const auto last = Upper(set, range.hi);
+    if (!descending) {
+      for (auto it = first; it != last; ++it) {
+        if (!fn(it->version())) return false;
+      }
+      return true;
+    }
+    // Descending by key, but ids ascending within one key: walk backwards
+    // and replay each run of equal keys forwards.
+    absl::InlinedVector<Version*, 8> run;
+    auto flush = [&] {
+      for (auto e = run.rbegin(); e != run.rend(); ++e) {
+        if (!fn(*e)) return false;
+      }
+      run.clear();
+      return true;
+    };
+    for (auto it = last; it != first;) {
+      --it;
+      if (!run.empty() &&
+          CompareKeys(format_->Key(it->version(), column_),
+                      format_->Key(run.back(), column_)) != 0 &&
+          !flush()) {
+        return false;
+      }
+      run.push_back(it->version());
+    }
+    return flush();
+  });
 }
 
 }  // namespace viewer::internal

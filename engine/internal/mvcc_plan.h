@@ -10,46 +10,10 @@
 #include <optional>
 
 #include "absl/container/inlined_vector.h"
-#include "engine/internal/key_ref.h"
+#include "engine/internal/column_index.h"
 #include "engine/internal/mvcc_table.h"
 
 namespace viewer::internal {
-
-struct Bound {
-  Value value;
-  bool inclusive = true;
-};
-
-// Keys between lo and hi; an absent bound is open.
-struct KeyRange {
-  std::optional<Bound> lo;
-  std::optional<Bound> hi;
-
-  bool BelowHi(const KeyRef& key) const {
-    if (!hi) return true;
-    const int c = CompareKeys(key, KeyRef::Of(hi->value));
-    return c < 0 || (c == 0 && hi->inclusive);
-  }
-  bool AboveLo(const KeyRef& key) const {
-    if (!lo) return true;
-    const int c = CompareKeys(key, KeyRef::Of(lo->value));
-    return c > 0 || (c == 0 && lo->inclusive);
-  }
-  // True when no key lies between the bounds.
-  bool Empty() const {
-    if (!lo || !hi) return false;
-    const int c = CompareValues(lo->value, hi->value);
-    return c > 0 || (c == 0 && !(lo->inclusive && hi->inclusive));
-  }
-  // A single non-NULL key: [k, k].
-  const Value* Point() const {
-    if (!lo || !hi || lo->value.is_null() || !lo->inclusive ||
-        !hi->inclusive || CompareValues(lo->value, hi->value) != 0) {
-      return nullptr;
-    }
-    return &lo->value;
-  }
-};
 
 // The order without redundant tail: columns after id cannot matter, and a
 // final "id ASC" is the implicit tie-breaker.

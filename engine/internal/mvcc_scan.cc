@@ -101,58 +101,14 @@ void MvccTable::Execute(const Plan& plan, const std::vector<BoundFilter>& where,
     }
     return emit(seen);
   };
-  auto range_begin = [&](const KeyRange& r) {
-    if (!r.lo) return index.ordered().begin();
-    const KeyRef lo = KeyRef::Of(r.lo->value);
-    return r.lo->inclusive ? index.KeyBegin(lo) : index.KeyEnd(lo);
-  };
-  auto range_end = [&](const KeyRange& r) {
-    if (!r.hi) return index.ordered().end();
-    const KeyRef hi = KeyRef::Of(r.hi->value);
-    return r.hi->inclusive ? index.KeyEnd(hi) : index.KeyBegin(hi);
-  };
-  if (!plan.descending) {
-    for (const KeyRange& r : plan.ranges) {
-      if (const Value* key = r.Point()) {
-        if (!index.ForEachWithKey(KeyRef::Of(*key), visit)) return;
-        continue;
-      }
-      for (auto it = range_begin(r);
-           it != index.ordered().end() && r.BelowHi(index.KeyOf(*it)); ++it) {
-        if (!visit(it->version)) return;
-      }
-    }
-    return;
-  }
-  // Descending by key, but ids ascending within one key: walk backwards
-  // and replay each run of equal keys forwards.
-  for (auto r = plan.ranges.rbegin(); r != plan.ranges.rend(); ++r) {
-    if (const Value* key = r->Point()) {
-      if (!index.ForEachWithKey(KeyRef::Of(*key), visit)) return;
-      continue;
-    }
-    auto first = range_begin(*r);
-    auto it = range_end(*r);
-    absl::InlinedVector<const Version*, 8> run;
-    auto flush = [&] {
-      for (auto e = run.rbegin(); e != run.rend(); ++e) {
-        if (!visit(*e)) return false;
-      }
-      run.clear();
-      return true;
-    };
-    while (it != first) {
-      --it;
-      if (!r->AboveLo(index.KeyOf(*it))) break;
-      if (!run.empty() &&
-          CompareKeys(index.KeyOf(*it),
-                      format_.Key(run.back(), plan.column)) != 0 &&
-          !flush()) {
-        return;
-      }
-      run.push_back(it->version);
-    }
-    if (!run.empty() && !flush()) return;
+  const size_t n = plan.ranges.size();
+  for (size_t i = 0; i < n; ++i) {
+    const KeyRange& r = plan.ranges[plan.descending ? n - 1 - i : i];
+    const Value* key = r.Point();
+    const bool go_on = key != nullptr
+                           ? index.ForEachWithKey(KeyRef::Of(*key), visit)
+                           : index.ForEachInRange(r, plan.descending, visit);
+    if (!go_on) return;
   }
 }
 
@@ -176,17 +132,8 @@ int64_t MvccTable::CountEntries(const Plan& plan) const {
     case Plan::kIndex:
       break;
   }
-  const ColumnIndex& index = this->index(plan.column);
   for (const KeyRange& r : plan.ranges) {
-    if (r.Empty()) continue;
-    auto it = !r.lo ? index.ordered().begin()
-              : r.lo->inclusive ? index.KeyBegin(KeyRef::Of(r.lo->value))
-                                : index.KeyEnd(KeyRef::Of(r.lo->value));
-    const auto end = !r.hi ? index.ordered().end()
-                     : r.hi->inclusive ? index.KeyEnd(KeyRef::Of(r.hi->value))
-                                       : index.KeyBegin(KeyRef::Of(r.hi->value));
-    // Steps through the leaves without reading the versions.
-    for (; it != end; ++it) ++n;
+    n += index(plan.column).CountInRange(r);
   }
   return n;
 }

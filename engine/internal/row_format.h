@@ -21,7 +21,7 @@
 //                                        a value bit per BOOLEAN column,
 //                                        a "charged here" bit per BLOB column
 //   [ends: T x w bytes]                  where each text's bytes end
-//   [text bytes, one after another]
+//   [text bytes, one after another]        indexed columns' first
 //
 // w is the least width that holds the total text length, so a row of
 // short texts spends one byte per text on lengths. A NULL value keeps its
@@ -71,8 +71,8 @@ class RowFormat {
 
   // Bytes a version holding `cells` needs, header included.
   size_t SizeFor(absl::Span<const Cell> cells) const;
-  // Allocates an unwritten block of at least `size` bytes with a fresh
-  // header (begin kPending, end kInfinity).
+  // Allocates an unwritten, 16-byte aligned block of at least `size` bytes
+  // with a fresh header (begin kPending, end kInfinity).
   static Version* Allocate(size_t size);
   // Writes `cells` into `v`'s body, sharing the blobs; no blob is marked
   // charged. `v` must hold at least SizeFor(cells) bytes and its blob slots
@@ -125,6 +125,7 @@ class RowFormat {
 
   std::vector<Slot> slots_;
   std::vector<size_t> blob_columns_;
+  std::vector<size_t> text_columns_;  // by text index
   size_t fixed_count_ = 0;
   size_t bool_count_ = 0;
   size_t text_count_ = 0;
