@@ -108,4 +108,14 @@ int64_t MemoryStore::VersionCount() const {
 
 int64_t MemoryStore::OpenSnapshots() const { return snapshots_.Count(); }
 
+bool MemoryStore::CountsFromIndex(absl::string_view table) {
+  absl::StatusOr<size_t> t = options_.catalog.Resolve(table);
+  if (!t.ok()) return false;
+  const internal::SnapshotRegistry::Handle snapshot = snapshots_.Open();
+  const bool settled =
+      tables_[*t]->CountsFromIndex(internal::ReadView{snapshot.ts, false});
+  snapshots_.Close(snapshot);
+  return settled;
+}
+
 }  // namespace viewer

@@ -85,6 +85,10 @@ class MemoryStore final : public Store {
   int64_t VersionCount() const;
   // Snapshots currently open.
   int64_t OpenSnapshots() const;
+  // Whether a snapshot taken now counts rows of `table` whose filters an
+  // index answers from the index alone (for tests); false for an unknown
+  // table.
+  bool CountsFromIndex(absl::string_view table);
 
  private:
   friend class internal::MemoryTransaction;

@@ -130,6 +130,8 @@ class MvccTable {
                     RowFn fn) const ABSL_LOCKS_EXCLUDED(latch_);
   // Rows visible to `view`.
   int64_t CountVisible(ReadView view) const { return Count({}, view); }
+  // Whether `view` counts from the index alone (invariant 3; for tests).
+  bool CountsFromIndex(ReadView view) const { return Settled(view); }
   int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
   // Versions held, live and old (for tests of reclamation).
   int64_t VersionCount() const ABSL_LOCKS_EXCLUDED(latch_);
