@@ -118,8 +118,8 @@ class MemoryStore final : public Store {
   void SnapshotClosed() ABSL_LOCKS_EXCLUDED(write_slot_);
 
   const MemoryOptions options_;
-  internal::ByteBudget budget_;
   std::vector<std::unique_ptr<internal::MvccTable>> tables_;
+  internal::ByteBudget budget_;  // 64-aligned
 
   internal::SnapshotRegistry snapshots_;
 

@@ -63,8 +63,9 @@
 
 namespace viewer::internal {
 
-// The store-wide byte budget shared by all tables.
-struct ByteBudget {
+// The store-wide byte budget shared by all tables: written by the writer
+// on every change, so on a line of its own.
+struct alignas(64) ByteBudget {
   std::atomic<int64_t> used{0};
   int64_t limit = 0;  // 0: no limit
 };
@@ -261,22 +262,33 @@ class MvccTable {
   UpdateRecord UpdateOnTop(Version* current, Version* fresh)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(latch_);
 
+  // The members are grouped by who writes them, each group on lines of
+  // its own, so that a writer's store never takes a line from under a
+  // reader that only reads the next member.
+
+  // Fixed at construction; read by every reader.
   const TableSchema* const schema_;
   const RowFormat format_;
   ByteBudget* const budget_;
-  std::atomic<int64_t> bytes_{0};
-  std::atomic<int64_t> unsettled_{0};
-  std::atomic<uint64_t> changed_at_{0};
   // Columns (besides id) that have an index, and the bytes charged per
   // entry of each column's index (0 without one).
   std::vector<size_t> indexed_columns_;
   std::vector<int64_t> entry_bytes_;
 
-  mutable Latch latch_;
-  PrimaryIndex primary_ ABSL_GUARDED_BY(latch_);
+  // Written by the writer on every change; read by counts and Stats.
+  alignas(64) std::atomic<int64_t> bytes_{0};
+  std::atomic<int64_t> unsettled_{0};
+  std::atomic<uint64_t> changed_at_{0};
+
+  mutable Latch latch_;  // its members have lines of their own
+
+  // Read by every lookup, changed when rows come or go.
+  alignas(64) PrimaryIndex primary_ ABSL_GUARDED_BY(latch_);
   // indexes_[c] is the index of column c, or null.
   std::vector<std::unique_ptr<ColumnIndex>> indexes_ ABSL_GUARDED_BY(latch_);
-  absl::flat_hash_map<const Version*, Version*> older_ ABSL_GUARDED_BY(latch_);
+  // Changed by every update; read only to reach an old version.
+  alignas(64) absl::flat_hash_map<const Version*, Version*> older_
+      ABSL_GUARDED_BY(latch_);
 };
 
 }  // namespace viewer::internal

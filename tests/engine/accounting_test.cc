@@ -22,7 +22,9 @@
 #endif
 #endif
 #ifdef VIEWER_SANITIZED
-#include <sanitizer/allocator_interface.h>
+// From the sanitizer runtime (sanitizer/allocator_interface.h, which only
+// clang installs).
+extern "C" size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
 namespace viewer {
