@@ -1,6 +1,8 @@
 #include "engine/internal/column_index.h"
 
 #include <iterator>
+#include <type_traits>
+#include <utility>
 
 namespace viewer::internal {
 namespace {
@@ -31,24 +33,31 @@ int64_t ColumnIndex::EntryBytes() const {
 
 bool ColumnIndex::Point(Version* v) {
   const KeyRef key = format_->Key(v, column_);
-  const IndexProbe probe = Probe(key, format_->Id(v));
+  // One descent: insert, or find the entry in the way and take it over.
+  Version* before = nullptr;
   const bool added = WithSet([&](auto& set) {
-    auto it = set.find(probe);
-    if (it == set.end()) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(set)>, HeadSet>) {
-        set.insert(HeadEntry(v, probe.head));
+    using Set = std::decay_t<decltype(set)>;
+    auto [it, inserted] = [&] {
+      if constexpr (std::is_same_v<Set, HeadSet>) {
+        return set.insert(HeadEntry(v, KeyHead::Of(key)));
       } else {
-        set.insert(PlainEntry{v});
+        return set.insert(PlainEntry{v});
       }
-      return true;
-    }
-    if (it->version() != v) {
-      if (hashed_ && !key.is_null()) HashMove(key, it->version(), v);
+    }();
+    if (!inserted) {
+      before = it->version();
       it->Set(v);
     }
-    return false;
+    return inserted;
   });
-  if (added && hashed_ && !key.is_null()) HashAdd(v);
+  if (hashed_ && !key.is_null()) {
+    if (added) {
+      HashAdd(v);
+    } else if (before != v) {
+      // The slot is found through `before`, which still holds the key.
+      HashMove(key, before, v);
+    }
+  }
   return added;
 }
 
@@ -91,12 +100,8 @@ int64_t ColumnIndex::CountInRange(const KeyRange& range) const {
 }
 
 void ColumnIndex::HashAdd(const Version* v) {
-  auto slot = hash_.find(format_->Key(v, column_));
-  if (slot == hash_.end()) {
-    hash_.insert(HashSlot{reinterpret_cast<uintptr_t>(v)});
-  } else {
-    slot->Set(slot->version(), /*several=*/true);
-  }
+  auto [slot, inserted] = hash_.insert(HashSlot{reinterpret_cast<uintptr_t>(v)});
+  if (!inserted) slot->Set(slot->version(), /*several=*/true);
 }
 
 void ColumnIndex::HashMove(const KeyRef& key, const Version* from,

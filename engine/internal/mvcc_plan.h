@@ -4,6 +4,9 @@
 // exactly, so that they are not tested again on each row.
 //
 // Private to mvcc_plan.cc and mvcc_scan.cc.
+//
+// Thread safety: a Plan is a value made and used by one reader, under the
+// table latch it planned with.
 #ifndef VIEWER_ENGINE_INTERNAL_MVCC_PLAN_H_
 #define VIEWER_ENGINE_INTERNAL_MVCC_PLAN_H_
 
