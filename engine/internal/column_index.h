@@ -1,8 +1,9 @@
 // The index of one column of an MvccTable: an absl::btree_set of entries
 // ordered by (key, id), each entry pointing at the newest version of its
 // row that holds the key, where the key is compared in place (no copy of
-// it is kept). A UNIQUE column also has a hash set of the same pointers,
-// keyed by the value, for equality lookups (get by name, unique checks).
+// it is kept). A UNIQUE column also has a hash of the same pointers, keyed
+// by the value, for equality lookups (get by name, unique checks):
+// version_hash.h, one slot line and then the version.
 //
 //   ColumnIndex index(&format, /*column=*/1, /*unique=*/true);
 //   index.Point(version);                 // (its key, its id) -> version
@@ -39,12 +40,12 @@
 #include <optional>
 
 #include "absl/container/btree_set.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "engine/internal/index_entry.h"
 #include "engine/internal/key_ref.h"
 #include "engine/internal/row_format.h"
 #include "engine/internal/version.h"
+#include "engine/internal/version_hash.h"
 
 namespace viewer::internal {
 
@@ -110,40 +111,6 @@ class ColumnIndex {
   int64_t CountInRange(const KeyRange& range) const;
 
  private:
-  // A hash slot: a version pointer whose low bit says "several".
-  struct HashSlot {
-    mutable uintptr_t bits;
-    Version* version() const {
-      return reinterpret_cast<Version*>(bits & ~uintptr_t{1});
-    }
-    bool several() const { return bits & 1; }
-    void Set(const Version* v, bool several) const {
-      bits = reinterpret_cast<uintptr_t>(v) | (several ? 1 : 0);
-    }
-  };
-  struct SlotHash {
-    using is_transparent = void;
-    const RowFormat* format;
-    size_t column;
-    size_t operator()(const HashSlot& s) const {
-      return HashKey(format->Key(s.version(), column));
-    }
-    size_t operator()(const KeyRef& k) const { return HashKey(k); }
-  };
-  struct SlotEq {
-    using is_transparent = void;
-    const RowFormat* format;
-    size_t column;
-    KeyRef Of(const HashSlot& s) const {
-      return format->Key(s.version(), column);
-    }
-    KeyRef Of(const KeyRef& k) const { return k; }
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const {
-      return CompareKeys(Of(a), Of(b)) == 0;
-    }
-  };
-  using Hash = absl::flat_hash_set<HashSlot, SlotHash, SlotEq>;
   using PlainSet = absl::btree_set<PlainEntry, PlainOrder>;
   using HeadSet = absl::btree_set<HeadEntry, HeadOrder>;
 
@@ -166,6 +133,11 @@ class ColumnIndex {
   template <typename Set>
   auto Upper(const Set& set, const std::optional<Bound>& b) const;
 
+  VersionHash::Slot* HashFind(const KeyRef& key) const {
+    return hash_.Find(HashKey(key), [&](const Version* v) {
+      return CompareKeys(format_->Key(v, column_), key) == 0;
+    });
+  }
   void HashAdd(const Version* v);
   void HashMove(const KeyRef& key, const Version* from, const Version* to);
   void HashRemove(const KeyRef& key);
@@ -176,7 +148,7 @@ class ColumnIndex {
   const bool heads_;
   PlainSet plain_;  // UNIQUE columns
   HeadSet headed_;  // the others
-  Hash hash_;
+  VersionHash hash_;
 };
 
 template <typename Set>
@@ -198,8 +170,8 @@ auto ColumnIndex::Upper(const Set& set, const std::optional<Bound>& b) const {
 template <typename Fn>
 bool ColumnIndex::ForEachWithKey(const KeyRef& key, Fn fn) const {
   if (hashed_) {
-    auto slot = hash_.find(key);
-    if (slot == hash_.end()) return true;
+    const VersionHash::Slot* slot = HashFind(key);
+    if (slot == nullptr) return true;
     if (!slot->several()) return fn(slot->version());
   }
   return WithSet([&](const auto& set) {
