@@ -10,10 +10,12 @@
 //   });
 //
 // A slot holds the version pointer (16-byte aligned, below 2^48), a
-// "several" bit (bit 0) and, in its top 16 bits, bits of the key's hash,
-// so that a probe reads a version only when those bits match. Linear
-// probing; erased slots become tombstones, cleared when the table is
-// rebuilt. The caller gives the hash of a key and says how to compare a
+// "several" bit (bit 0) and 19 bits of the key's hash (its top 16 in the
+// slot's top 16, the next 3 in bits 1-3), so that a probe reads a version
+// only when those bits match, and a table of up to 2^19 slots is rebuilt
+// without reading any version: a key's home is the top bits of its hash.
+// Linear probing; erased slots become tombstones, cleared when the table
+// is rebuilt. The caller gives the hash of a key and says how to compare a
 // version's key with the one searched for; an insert that rebuilds the
 // table asks it to hash each version's key again.
 //
@@ -34,18 +36,20 @@ class VersionHash {
   class Slot {
    public:
     Version* version() const {
-      return reinterpret_cast<Version*>(bits_ & kPointerBits & ~uint64_t{1});
+      return reinterpret_cast<Version*>(bits_ & kAddress);
     }
-    bool several() const { return bits_ & 1; }
+    bool several() const { return bits_ & kSeveral; }
     // Another version holding the same key; or the "several" mark.
     void Set(const Version* v, bool several) {
-      bits_ = (bits_ & ~kPointerBits) | reinterpret_cast<uint64_t>(v) |
-              (several ? 1 : 0);
+      bits_ = (bits_ & kHashBits) | reinterpret_cast<uint64_t>(v) |
+              (several ? kSeveral : 0);
     }
 
    private:
     friend class VersionHash;
-    static constexpr uint64_t kPointerBits = (uint64_t{1} << 48) - 1;
+    static constexpr uint64_t kAddress = 0x0000'FFFF'FFFF'FFF0;
+    static constexpr uint64_t kSeveral = 1;
+    static constexpr uint64_t kHashBits = 0xFFFF'0000'0000'000E;
     uint64_t bits_;
   };
 
@@ -70,12 +74,19 @@ class VersionHash {
  private:
   static constexpr uint64_t kEmpty = 0;
   static constexpr uint64_t kTombstone = 2;  // no version is at address 2
-  static uint64_t Tag(size_t hash) {
-    return static_cast<uint64_t>(hash) & ~Slot::kPointerBits;
+  // The most hash bits a table's slots keep, and so the largest table
+  // rebuilt without reading versions: 2^kKeptBits slots.
+  static constexpr int kKeptBits = 19;
+  // The hash bits a slot keeps, in their place in the slot.
+  static uint64_t Fingerprint(size_t hash) {
+    const auto h = static_cast<uint64_t>(hash);
+    return (h & 0xFFFF'0000'0000'0000) | ((h >> 44) & 0xE);
   }
-  size_t Home(size_t hash) const {
-    return (hash ^ (hash >> 32)) & (capacity_ - 1);
+  // The hash as far as a slot keeps it (its top kKeptBits bits).
+  static size_t KeptHash(uint64_t bits) {
+    return (bits & 0xFFFF'0000'0000'0000) | ((bits & 0xE) << 44);
   }
+  size_t Home(size_t hash) const { return hash >> (64 - log2_capacity_); }
   // Puts a slot of `pointer_bits` (address and mark) in the first free
   // place from the hash's home.
   void Place(size_t hash, uint64_t pointer_bits);
@@ -84,6 +95,7 @@ class VersionHash {
 
   std::unique_ptr<Slot[]> slots_;
   size_t capacity_ = 0;  // 0 or a power of two
+  int log2_capacity_ = 0;
   size_t size_ = 0;
   size_t tombstones_ = 0;
 };

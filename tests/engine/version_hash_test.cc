@@ -1,6 +1,7 @@
 // Tests of VersionHash (engine/internal/version_hash.h): finds what was
 // inserted through growth, tombstones and rebuilds, keeps "several"
-// marks, and reads a version only when its slot's hash bits match.
+// marks, reads a version only when its slot's hash bits match, and
+// rebuilds without reading versions up to 2^19 slots.
 #include "engine/internal/version_hash.h"
 
 #include <cstdlib>
@@ -12,43 +13,48 @@
 namespace viewer::internal {
 namespace {
 
-// Versions whose "key" is their index in a vector.
+// Versions whose "key" is kept in their begin stamp (for this test only).
 struct Keys {
   std::vector<Version*> versions;
-  explicit Keys(int n) {
-    for (int i = 0; i < n; ++i) {
+  explicit Keys(size_t n) {
+    for (size_t i = 0; i < n; ++i) {
       void* block = nullptr;
       if (posix_memalign(&block, 16, sizeof(Version)) != 0) abort();
       versions.push_back(new (block) Version());
+      versions.back()->begin.store(i);
     }
   }
   ~Keys() {
     for (Version* v : versions) free(v);
   }
-  size_t KeyOf(const Version* v) const {
-    for (size_t i = 0; i < versions.size(); ++i) {
-      if (versions[i] == v) return i;
-    }
-    return ~size_t{0};
-  }
+  static size_t KeyOf(const Version* v) { return v->Begin(); }
   static size_t Hash(size_t key) { return absl::HashOf(key); }
+};
+
+struct Table {
+  VersionHash hash;
+  int rehashes = 0;
+  void Insert(const Keys& keys, size_t k) {
+    hash.Insert(Keys::Hash(k), keys.versions[k], [&](const Version* v) {
+      ++rehashes;
+      return Keys::Hash(Keys::KeyOf(v));
+    });
+  }
+  VersionHash::Slot* Find(size_t k) {
+    return hash.Find(Keys::Hash(k),
+                     [&](const Version* v) { return Keys::KeyOf(v) == k; });
+  }
 };
 
 TEST(VersionHash, FindsWhatWasInsertedAndNotWhatWasErased) {
   Keys keys(7000);
-  VersionHash hash;
-  auto rehash = [&](const Version* v) { return Keys::Hash(keys.KeyOf(v)); };
-  auto find = [&](size_t key) {
-    return hash.Find(Keys::Hash(key), [&](const Version* v) {
-      return keys.KeyOf(v) == key;
-    });
-  };
-  for (size_t k = 0; k < 5000; ++k) hash.Insert(Keys::Hash(k), keys.versions[k], rehash);
-  EXPECT_EQ(hash.size(), 5000u);
-  for (size_t k = 0; k < 5000; k += 2) hash.Erase(find(k));
-  EXPECT_EQ(hash.size(), 2500u);
+  Table t;
+  for (size_t k = 0; k < 5000; ++k) t.Insert(keys, k);
+  EXPECT_EQ(t.hash.size(), 5000u);
+  for (size_t k = 0; k < 5000; k += 2) t.hash.Erase(t.Find(k));
+  EXPECT_EQ(t.hash.size(), 2500u);
   for (size_t k = 0; k < 5000; ++k) {
-    VersionHash::Slot* slot = find(k);
+    VersionHash::Slot* slot = t.Find(k);
     if (k % 2 == 0) {
       EXPECT_EQ(slot, nullptr) << k;
     } else {
@@ -59,31 +65,45 @@ TEST(VersionHash, FindsWhatWasInsertedAndNotWhatWasErased) {
   }
   // Inserting again reuses tombstones; past 7/8 of the slots the table
   // is rebuilt, and marks survive it.
-  find(1)->Set(keys.versions[1], /*several=*/true);
-  for (size_t k = 0; k < 5000; k += 2) hash.Insert(Keys::Hash(k), keys.versions[k], rehash);
-  for (size_t k = 5000; k < 7000; ++k) hash.Insert(Keys::Hash(k), keys.versions[k], rehash);
-  EXPECT_EQ(hash.size(), 7000u);
+  t.Find(1)->Set(keys.versions[1], /*several=*/true);
+  for (size_t k = 0; k < 5000; k += 2) t.Insert(keys, k);
+  for (size_t k = 5000; k < 7000; ++k) t.Insert(keys, k);
+  EXPECT_EQ(t.hash.size(), 7000u);
   for (size_t k = 0; k < 7000; ++k) {
-    ASSERT_NE(find(k), nullptr) << k;
-    EXPECT_EQ(find(k)->several(), k == 1);
+    ASSERT_NE(t.Find(k), nullptr) << k;
+    EXPECT_EQ(t.Find(k)->version(), keys.versions[k]);
+    EXPECT_EQ(t.Find(k)->several(), k == 1);
   }
+  EXPECT_EQ(t.rehashes, 0);  // small tables rebuild from the slots alone
 }
 
 TEST(VersionHash, ReadsAVersionOnlyWhenItsHashBitsMatch) {
   Keys keys(1000);
-  VersionHash hash;
-  auto rehash = [&](const Version* v) { return Keys::Hash(keys.KeyOf(v)); };
-  for (size_t k = 0; k < 1000; ++k) hash.Insert(Keys::Hash(k), keys.versions[k], rehash);
+  Table t;
+  for (size_t k = 0; k < 1000; ++k) t.Insert(keys, k);
   int reads = 0;
   for (size_t k = 1000; k < 2000; ++k) {  // none is there
-    EXPECT_EQ(hash.Find(Keys::Hash(k),
-                        [&](const Version*) {
-                          ++reads;
-                          return false;
-                        }),
+    EXPECT_EQ(t.hash.Find(Keys::Hash(k),
+                          [&](const Version*) {
+                            ++reads;
+                            return false;
+                          }),
               nullptr);
   }
-  EXPECT_LT(reads, 10);  // 16 hash bits: about 1 in 65,536 per slot read
+  EXPECT_LT(reads, 10);  // 19 hash bits: about 1 in 500,000 per slot read
+}
+
+TEST(VersionHash, RebuildsPast2To19SlotsByHashingKeysAgain) {
+  const size_t n = 600'000;  // more than 7/8 of 2^19 slots
+  Keys keys(n);
+  Table t;
+  for (size_t k = 0; k < n; ++k) t.Insert(keys, k);
+  EXPECT_GT(t.rehashes, 0);
+  EXPECT_LE(t.rehashes, static_cast<int>(n));  // only the last rebuild
+  for (size_t k = 0; k < n; k += 997) {
+    ASSERT_NE(t.Find(k), nullptr) << k;
+    EXPECT_EQ(t.Find(k)->version(), keys.versions[k]);
+  }
 }
 
 }  // namespace
