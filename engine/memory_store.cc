@@ -18,10 +18,28 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(
   return std::unique_ptr<MemoryStore>(new MemoryStore(std::move(options)));
 }
 
-MemoryStore::MemoryStore(MemoryOptions options) : options_(std::move(options)) {
+namespace {
+
+std::vector<std::unique_ptr<internal::ReaderLines>> LinesFor(size_t tables) {
+  std::vector<std::unique_ptr<internal::ReaderLines>> lines;
+  do {
+    lines.push_back(std::make_unique<internal::ReaderLines>());
+  } while (lines.size() * internal::ReaderLines::kTables < tables);
+  return lines;
+}
+
+}  // namespace
+
+MemoryStore::MemoryStore(MemoryOptions options)
+    : options_(std::move(options)),
+      lines_(LinesFor(options_.catalog.tables().size())),
+      snapshots_(lines_[0].get()) {
   budget_.limit = options_.byte_limit;
-  for (const TableSchema& schema : options_.catalog.tables()) {
-    tables_.push_back(std::make_unique<internal::MvccTable>(&schema, &budget_));
+  const std::vector<TableSchema>& schemas = options_.catalog.tables();
+  for (size_t t = 0; t < schemas.size(); ++t) {
+    tables_.push_back(std::make_unique<internal::MvccTable>(
+        &schemas[t], &budget_, lines_[t / internal::ReaderLines::kTables].get(),
+        t % internal::ReaderLines::kTables));
   }
 }
 

@@ -48,6 +48,7 @@
 #include "absl/types/span.h"
 #include "engine/clock.h"
 #include "engine/internal/mvcc_table.h"
+#include "engine/internal/reader_lines.h"
 #include "engine/internal/snapshot_registry.h"
 #include "engine/internal/write_slot.h"
 #include "engine/store.h"
@@ -118,10 +119,12 @@ class MemoryStore final : public Store {
   void SnapshotClosed() ABSL_LOCKS_EXCLUDED(write_slot_);
 
   const MemoryOptions options_;
+  // Where readers and the writer say what they do: one ReaderLines per
+  // ReaderLines::kTables tables; the first also holds the snapshots.
+  std::vector<std::unique_ptr<internal::ReaderLines>> lines_;
+  internal::SnapshotRegistry snapshots_;
   std::vector<std::unique_ptr<internal::MvccTable>> tables_;
   internal::ByteBudget budget_;  // 64-aligned
-
-  internal::SnapshotRegistry snapshots_;
 
   internal::WriteSlot write_slot_;
   std::deque<Garbage> garbage_ ABSL_GUARDED_BY(write_slot_);

@@ -21,8 +21,9 @@ constexpr size_t kInlineStringBytes = 15;
 
 }  // namespace
 
-MvccTable::MvccTable(const TableSchema* schema, ByteBudget* budget)
-    : schema_(schema), format_(*schema), budget_(budget) {
+MvccTable::MvccTable(const TableSchema* schema, ByteBudget* budget,
+                     ReaderLines* lines, size_t index)
+    : schema_(schema), format_(*schema), budget_(budget), latch_(lines, index) {
   WriterLatchLock lock(&latch_);
   indexes_.resize(schema->size());
   entry_bytes_.assign(schema->size(), 0);

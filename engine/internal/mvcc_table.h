@@ -56,6 +56,7 @@
 #include "engine/internal/column_index.h"
 #include "engine/internal/latch.h"
 #include "engine/internal/primary_index.h"
+#include "engine/internal/reader_lines.h"
 #include "engine/internal/row_format.h"
 #include "engine/internal/version.h"
 #include "engine/query.h"
@@ -106,7 +107,10 @@ class MvccTable {
   // is valid only during the call.
   using RowFn = absl::FunctionRef<bool(const RowView&)>;
 
-  MvccTable(const TableSchema* schema, ByteBudget* budget);
+  // The table's latch is table `index` of `lines`; `lines` and `budget`
+  // must outlive it.
+  MvccTable(const TableSchema* schema, ByteBudget* budget, ReaderLines* lines,
+            size_t index);
   MvccTable(const MvccTable&) = delete;
   MvccTable& operator=(const MvccTable&) = delete;
   ~MvccTable();
@@ -280,7 +284,7 @@ class MvccTable {
   std::atomic<int64_t> unsettled_{0};
   std::atomic<uint64_t> changed_at_{0};
 
-  mutable Latch latch_;  // its members have lines of their own
+  mutable Latch latch_;  // its state is on the ReaderLines' lines
 
   // Read by every lookup, changed when rows come or go.
   alignas(64) PrimaryIndex primary_ ABSL_GUARDED_BY(latch_);

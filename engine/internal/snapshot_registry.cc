@@ -12,16 +12,14 @@ SnapshotRegistry::Handle SnapshotRegistry::Open() {
   // same cache line.
   const size_t start = ThreadSlot() % kSlots;
   for (int i = 0; i < kSlots; ++i) {
-    const int slot = static_cast<int>((start + i) % kSlots);
+    const int s = static_cast<int>((start + i) % kSlots);
     uint64_t expected = kFree;
-    if (!slots_[slot].value.compare_exchange_strong(expected, kClaimed)) {
-      continue;
-    }
-    uint64_t ts = last_committed_.load();
+    if (!slot(s).compare_exchange_strong(expected, kClaimed)) continue;
+    uint64_t ts = last_committed().load();
     while (true) {
-      slots_[slot].value.store(ts + 1);
-      const uint64_t again = last_committed_.load();
-      if (again == ts) return Handle{ts, slot};
+      slot(s).store(ts + 1);
+      const uint64_t again = last_committed().load();
+      if (again == ts) return Handle{ts, s};
       ts = again;  // a commit slipped in: read that one instead
     }
   }
@@ -30,14 +28,14 @@ SnapshotRegistry::Handle SnapshotRegistry::Open() {
   // count ran before, and this reads its commit; one that finds it waits
   // for the lock and sees this entry.
   overflow_count_.fetch_add(1);
-  const uint64_t ts = last_committed_.load();
+  const uint64_t ts = last_committed().load();
   ++overflow_[ts];
   return Handle{ts, -1};
 }
 
 void SnapshotRegistry::Close(const Handle& h) {
   if (h.slot >= 0) {
-    slots_[h.slot].value.store(kFree);
+    slot(h.slot).store(kFree);
     return;
   }
   MutexLock lock(&overflow_mu_);
@@ -47,9 +45,9 @@ void SnapshotRegistry::Close(const Handle& h) {
 }
 
 uint64_t SnapshotRegistry::Horizon() const {
-  uint64_t horizon = last_committed_.load();
-  for (const Slot& s : slots_) {
-    const uint64_t v = s.value.load();
+  uint64_t horizon = last_committed().load();
+  for (int i = 0; i < kSlots; ++i) {
+    const uint64_t v = slot(i).load();
     // A claimed slot's owner re-reads the last commit before using it.
     if (v != kFree && v != kClaimed) horizon = std::min(horizon, v - 1);
   }
@@ -61,8 +59,8 @@ uint64_t SnapshotRegistry::Horizon() const {
 
 int64_t SnapshotRegistry::Count() const {
   int64_t n = 0;
-  for (const Slot& s : slots_) {
-    const uint64_t v = s.value.load();
+  for (int i = 0; i < kSlots; ++i) {
+    const uint64_t v = slot(i).load();
     if (v != kFree && v != kClaimed) ++n;
   }
   MutexLock lock(&overflow_mu_);
