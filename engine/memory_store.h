@@ -25,11 +25,11 @@
 // freed once no snapshot sees them: a delete that records what it did
 // still works in a full store, and nothing is ever evicted.
 //
-// Readers and the writer keep off each other's cache lines: snapshots
-// register in per-thread slots (internal/snapshot_registry.h), table
-// latches count readers per thread (internal/latch.h), and counts whose
-// filters an index answers read the index alone while the table holds
-// only settled versions.
+// Readers and the writer keep off each other's cache lines: a reader
+// thread's snapshot and its counts on the table latches share one line of
+// its own, and the last commit and the writer's latch flags one writer's
+// line (internal/reader_lines.h); counts whose filters an index answers
+// read the index alone while the table holds only settled versions.
 //
 // Thread safety: every method may be called from any thread. Readers run in
 // parallel with each other and with the writer; they wait only for the

@@ -8,12 +8,35 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/internal/version.h"
 #include "engine/memory_store.h"
 #include "tests/printers.h"
 #include "tests/testutil.h"
 
 namespace viewer {
 namespace {
+
+// Settled: what every snapshot from its commit on sees, so that counts may
+// read indexes alone (engine/internal/mvcc_table.h, invariant 3).
+TEST(Settled, TruthTable) {
+  struct Case {
+    uint64_t begin, end;
+    bool settled;
+  };
+  using internal::kInfinity;
+  using internal::kPending;
+  const Case cases[] = {
+      {3, kInfinity, true},          // committed, current
+      {kPending, kInfinity, false},  // the writer's, not committed
+      {3, kPending, false},          // being ended by the writer
+      {3, 5, false},                 // ended: kept for older snapshots
+      {kPending, kPending, false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(internal::IsSettled(c.begin, c.end), c.settled)
+        << "begin=" << c.begin << " end=" << c.end;
+  }
+}
 
 const Catalog& ItemCatalog() {
   static const Catalog* catalog = new Catalog({TableSchema(

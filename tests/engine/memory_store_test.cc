@@ -50,26 +50,6 @@ TEST(Visibility, TruthTable) {
   }
 }
 
-// Settled: what every snapshot from its commit on sees, so that counts may
-// read indexes alone (engine/internal/mvcc_table.h, invariant 3).
-TEST(Settled, TruthTable) {
-  struct Case {
-    uint64_t begin, end;
-    bool settled;
-  };
-  const Case cases[] = {
-      {3, kInfinity, true},         // committed, current
-      {kPending, kInfinity, false}, // the writer's, not committed
-      {3, kPending, false},         // being ended by the writer
-      {3, 5, false},                // ended: kept for older snapshots
-      {kPending, kPending, false},
-  };
-  for (const Case& c : cases) {
-    EXPECT_EQ(internal::IsSettled(c.begin, c.end), c.settled)
-        << "begin=" << c.begin << " end=" << c.end;
-  }
-}
-
 const Catalog& TestCatalog() {
   static const Catalog* catalog = new Catalog({TableSchema(
       "doc", {Column("name", ColumnType::kText).NotNull().Unique().Indexed(),
@@ -382,59 +362,6 @@ TEST_F(MemoryStoreTest, ReadersRunBesideTheWriterAndSeeWholeCommits) {
   // writer frees them.
   SetNote(1, "after");
   EXPECT_EQ(store_->VersionCount(), 2);
-}
-
-// A store of more tables than one ReaderLines serves (28) gives each group
-// of tables lines of its own; every table still reads and writes, and its
-// latch still keeps readers out while the writer holds it.
-TEST(MemoryStoreTables, MoreTablesThanOneSetOfReaderLines) {
-  std::vector<TableSchema> tables;
-  for (int t = 0; t < 60; ++t) {
-    tables.emplace_back(absl::StrFormat("t%02d", t),
-                        std::vector<Column>{Column("v", ColumnType::kInteger)
-                                                .Indexed()});
-  }
-  MemoryOptions options;
-  options.catalog = Catalog(std::move(tables));
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MemoryStore> store,
-                       MemoryStore::Open(std::move(options)));
-  {
-    auto txn = *store->Begin(TransactionMode::kReadWrite);
-    for (int t = 0; t < 60; ++t) {
-      for (int i = 0; i <= t; ++i) {
-        ASSERT_OK(txn->Insert(absl::StrFormat("t%02d", t),
-                              {{"v", Value::Integer(i)}})
-                      .status());
-      }
-    }
-    ASSERT_OK(txn->Commit());
-  }
-  std::atomic<bool> stop{false};
-  std::thread writer([&] {
-    for (int round = 0; !stop; ++round) {
-      auto txn = *store->Begin(TransactionMode::kReadWrite);
-      for (int t = 0; t < 60; t += 7) {
-        EXPECT_OK(txn->Update(absl::StrFormat("t%02d", t), 1,
-                              {{"v", Value::Integer(round)}}));
-      }
-      EXPECT_OK(txn->Commit());
-    }
-  });
-  for (int pass = 0; pass < 20; ++pass) {
-    auto reader = *store->Begin(TransactionMode::kReadOnly);
-    for (int t = 0; t < 60; ++t) {
-      ASSERT_OK_AND_ASSIGN(int64_t n,
-                           reader->Count(absl::StrFormat("t%02d", t)));
-      EXPECT_EQ(n, t + 1);
-      ASSERT_OK_AND_ASSIGN(
-          int64_t big,
-          reader->Count(absl::StrFormat("t%02d", t),
-                        {Filter::Ge("v", Value::Integer(0))}));
-      EXPECT_EQ(big, t + 1);
-    }
-  }
-  stop = true;
-  writer.join();
 }
 
 }  // namespace
