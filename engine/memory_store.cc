@@ -53,7 +53,7 @@ absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
   }
   if (!AcquireForWriter()) return DatabaseLocked();
   write_slot_.AssertHeld();
-  if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
+  if (garbage_count().load() > 0) CollectGarbage(snapshots_.Horizon());
   // The writer reads the last commit; none can follow while it holds the
   // slot, so it needs no registered snapshot.
   internal::SnapshotRegistry::Handle view{snapshots_.LastCommitted(), -1};
@@ -73,11 +73,11 @@ void MemoryStore::SnapshotClosed() {
   // the writer, at its next commit or begin; only once the store has been
   // quiet for a moment does the reader that closes a snapshot do it, so a
   // busy writer never waits for readers doing its housekeeping.
-  if (garbage_count_.load() == 0 || write_slot_.busy()) return;
+  if (garbage_count().load() == 0 || write_slot_.busy()) return;
   const int64_t quiet = absl::GetCurrentTimeNanos() - last_commit_nanos_.load();
   if (quiet < kQuietNanos || !write_slot_.TryAcquire()) return;
   // A writer that let go meanwhile reclaimed what it could.
-  if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
+  if (garbage_count().load() > 0) CollectGarbage(snapshots_.Horizon());
   write_slot_.Release();
 }
 
@@ -97,8 +97,8 @@ void MemoryStore::CollectGarbage(uint64_t horizon) {
   }
   // Stored only when it changes: every closing reader reads it.
   const auto left = static_cast<int64_t>(garbage_.size());
-  if (garbage_count_.load(std::memory_order_relaxed) != left) {
-    garbage_count_.store(left);
+  if (garbage_count().load(std::memory_order_relaxed) != left) {
+    garbage_count().store(left);
   }
   for (const Garbage& g : ready) tables_[g.table]->Prune(g.id, horizon);
 }

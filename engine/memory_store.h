@@ -103,6 +103,9 @@ class MemoryStore final : public Store {
   explicit MemoryStore(MemoryOptions options);
 
   internal::MvccTable& table(size_t i) { return *tables_[i]; }
+  // garbage_.size(), kept on the writer's line, which every reader
+  // reads when it opens a snapshot: reading it when closing one is free.
+  std::atomic<int64_t>& garbage_count() { return lines_[0]->writer().garbage; }
   Clock* clock() const { return options_.clock; }
 
   // Takes the write slot for a new read-write transaction, waiting up to
@@ -131,11 +134,6 @@ class MemoryStore final : public Store {
   // When the last commit that left garbage behind ended
   // (absl::GetCurrentTimeNanos); written by the slot's holder only.
   std::atomic<int64_t> last_commit_nanos_{0};
-
-  // garbage_.size(), which every reader closing a snapshot reads: on a
-  // line of its own, stored only when it changes. The last member of a
-  // 64-aligned class, so nothing shares its line.
-  alignas(64) std::atomic<int64_t> garbage_count_{0};
   // How long without commits before readers reclaim (SnapshotClosed).
   static constexpr int64_t kQuietNanos = 1'000'000;
 };

@@ -38,7 +38,7 @@ auto MemoryTransaction::WithRoom(Write write) -> decltype(write(int64_t{0})) {
   }
   // Old versions nobody can see any more may still be held: free them
   // before deciding the store is full.
-  if (store_->garbage_count_.load() != 0) {
+  if (store_->garbage_count().load() != 0) {
     store_->write_slot_.AssertHeld();  // only a writer writes
     store_->CollectGarbage(store_->snapshots_.Horizon());
     done = write(0);

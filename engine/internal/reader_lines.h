@@ -11,8 +11,9 @@
 //   lines.writer().last_committed.load();         // SnapshotRegistry
 //
 // A reader's line holds its open snapshot and its count on each table
-// latch; the writer's line holds the last commit timestamp and a flag per
-// table latch it holds. So when the writer commits, a reader loses at most
+// latch; the writer's line holds the last commit timestamp, the count of
+// old versions waiting for reclamation, and a flag per table latch it
+// holds. So when the writer commits, a reader loses at most
 // two lines: its own (which the writer read, for the horizon and for its
 // latches) and the writer's (which the writer wrote). Threads choose a
 // line by thread_slot.h; a line two threads share still works (its counts
@@ -46,10 +47,14 @@ class ReaderLines {
   };
   struct alignas(64) WriterLine {
     std::atomic<uint64_t> last_committed{0};
+    // Old versions waiting for reclamation (MemoryStore), which a reader
+    // closing a snapshot reads.
+    std::atomic<int64_t> garbage{0};
     // 1 while the writer holds table t's latch.
-    std::array<std::atomic<uint8_t>, 56> writing{};
+    std::array<std::atomic<uint8_t>, 48> writing{};
   };
   static_assert(sizeof(Line) == 64 && sizeof(WriterLine) == 64);
+  static_assert(kTables <= 48);
 
   ReaderLines() = default;
   ReaderLines(const ReaderLines&) = delete;
