@@ -73,9 +73,7 @@ void VersionHash::Rebuild(size_t size, Rehash rehash) {
   for (size_t i = 0; i < old_capacity; ++i) {
     const Slot& slot = old[i];
     if (slot.bits_ == kEmpty || slot.bits_ == kTombstone) continue;
-    const size_t hash = log2 <= kKeptBits ? KeptHash(slot.bits_)
-                                          : rehash(slot.version());
-    Place(hash, slot.bits_ & (Slot::kAddress | Slot::kSeveral));
+    Place(rehash(slot.version()), slot.bits_ & (Slot::kAddress | Slot::kSeveral));
   }
 }
 

@@ -10,12 +10,11 @@
 //   });
 //
 // A slot holds the version pointer (16-byte aligned, below 2^48), a
-// "several" bit (bit 0) and 19 bits of the key's hash (its top 16 in the
-// slot's top 16, the next 3 in bits 1-3), so that a probe reads a version
-// only when those bits match, and a table of up to 2^19 slots is rebuilt
-// without reading any version: a key's home is the top bits of its hash.
-// Linear probing; erased slots become tombstones, cleared when the table
-// is rebuilt. The caller gives the hash of a key and says how to compare a
+// "several" bit (bit 0) and 19 bits of the key's hash (16 in the slot's
+// top bits, 3 in bits 1-3) other than those that choose its home, so that
+// a probe reads a version only when those 19 bits match (about once in
+// 500,000 slots it passes). Linear probing; erased slots become
+// tombstones, cleared when the table is rebuilt. The caller gives the hash of a key and says how to compare a
 // version's key with the one searched for; an insert that rebuilds the
 // table asks it to hash each version's key again.
 //
@@ -74,17 +73,11 @@ class VersionHash {
  private:
   static constexpr uint64_t kEmpty = 0;
   static constexpr uint64_t kTombstone = 2;  // no version is at address 2
-  // The most hash bits a table's slots keep, and so the largest table
-  // rebuilt without reading versions: 2^kKeptBits slots.
-  static constexpr int kKeptBits = 19;
-  // The hash bits a slot keeps, in their place in the slot.
+  // The hash bits a slot keeps, in their place in the slot: the low 19,
+  // while a key's home is chosen by the top bits.
   static uint64_t Fingerprint(size_t hash) {
     const auto h = static_cast<uint64_t>(hash);
-    return (h & 0xFFFF'0000'0000'0000) | ((h >> 44) & 0xE);
-  }
-  // The hash as far as a slot keeps it (its top kKeptBits bits).
-  static size_t KeptHash(uint64_t bits) {
-    return (bits & 0xFFFF'0000'0000'0000) | ((bits & 0xE) << 44);
+    return ((h & 0xFFFF) << 48) | ((h >> 15) & 0xE);
   }
   size_t Home(size_t hash) const { return hash >> (64 - log2_capacity_); }
   // Puts a slot of `pointer_bits` (address and mark) in the first free
