@@ -1,9 +1,6 @@
 #include "engine/memory_store.h"
 
-#include <sched.h>
-
-#include <mutex>
-
+#include "absl/container/inlined_vector.h"
 #include "engine/internal/memory_transaction.h"
 #include "engine/status_macros.h"
 
@@ -21,10 +18,28 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(
   return std::unique_ptr<MemoryStore>(new MemoryStore(std::move(options)));
 }
 
-MemoryStore::MemoryStore(MemoryOptions options) : options_(std::move(options)) {
+namespace {
+
+std::vector<std::unique_ptr<internal::ReaderLines>> LinesFor(size_t tables) {
+  std::vector<std::unique_ptr<internal::ReaderLines>> lines;
+  do {
+    lines.push_back(std::make_unique<internal::ReaderLines>());
+  } while (lines.size() * internal::ReaderLines::kTables < tables);
+  return lines;
+}
+
+}  // namespace
+
+MemoryStore::MemoryStore(MemoryOptions options)
+    : options_(std::move(options)),
+      lines_(LinesFor(options_.catalog.tables().size())),
+      snapshots_(lines_[0].get()) {
   budget_.limit = options_.byte_limit;
-  for (const TableSchema& schema : options_.catalog.tables()) {
-    tables_.push_back(std::make_unique<internal::MvccTable>(&schema, &budget_));
+  const std::vector<TableSchema>& schemas = options_.catalog.tables();
+  for (size_t t = 0; t < schemas.size(); ++t) {
+    tables_.push_back(std::make_unique<internal::MvccTable>(
+        &schemas[t], &budget_, lines_[t / internal::ReaderLines::kTables].get(),
+        t % internal::ReaderLines::kTables));
   }
 }
 
@@ -36,20 +51,9 @@ absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
     return std::unique_ptr<Transaction>(
         new internal::MemoryTransaction(this, mode, snapshots_.Open()));
   }
-  // The slot is usually held for microseconds: wait for it briefly
-  // without sleeping in the kernel first.
-  for (int i = 0; i < 200 && writer_busy_.load(); ++i) sched_yield();
-  {
-    std::unique_lock<Mutex> lock(writer_mu_);
-    if (!writer_free_.wait_for(
-            lock, absl::ToChronoNanoseconds(options_.busy_timeout),
-            [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !writer_active_; })) {
-      return DatabaseLocked();
-    }
-    writer_active_ = true;
-    writer_busy_.store(true);
-  }
-  if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
+  if (!AcquireForWriter()) return DatabaseLocked();
+  write_slot_.AssertHeld();
+  if (garbage_count().load() > 0) CollectGarbage(snapshots_.Horizon());
   // The writer reads the last commit; none can follow while it holds the
   // slot, so it needs no registered snapshot.
   internal::SnapshotRegistry::Handle view{snapshots_.LastCommitted(), -1};
@@ -57,11 +61,11 @@ absl::StatusOr<std::unique_ptr<Transaction>> MemoryStore::Begin(
       new internal::MemoryTransaction(this, mode, view));
 }
 
-void MemoryStore::ReleaseWriter() {
-  MutexLock lock(&writer_mu_);
-  writer_active_ = false;
-  writer_busy_.store(false);
-  writer_free_.notify_one();
+bool MemoryStore::AcquireForWriter() {
+  // Not a scoped hold: the transaction Begin returns keeps the slot and
+  // gives it back when it ends (MemoryTransaction::Finish), which the
+  // thread-safety analysis cannot follow.
+  return write_slot_.Acquire(options_.busy_timeout);
 }
 
 void MemoryStore::SnapshotClosed() {
@@ -69,43 +73,34 @@ void MemoryStore::SnapshotClosed() {
   // the writer, at its next commit or begin; only once the store has been
   // quiet for a moment does the reader that closes a snapshot do it, so a
   // busy writer never waits for readers doing its housekeeping.
-  if (garbage_count_.load() == 0 || writer_busy_.load()) return;
+  if (garbage_count().load() == 0 || write_slot_.busy()) return;
   const int64_t quiet = absl::GetCurrentTimeNanos() - last_commit_nanos_.load();
-  if (quiet >= kQuietNanos) TryCollectGarbage();
+  if (quiet < kQuietNanos || !write_slot_.TryAcquire()) return;
+  // A writer that let go meanwhile reclaimed what it could.
+  if (garbage_count().load() > 0) CollectGarbage(snapshots_.Horizon());
+  write_slot_.Release();
 }
 
-void MemoryStore::Reclaim(std::vector<Garbage> ended) {
-  last_commit_nanos_.store(absl::GetCurrentTimeNanos());
-  if (!ended.empty()) {
-    MutexLock lock(&gc_mu_);
-    for (Garbage& g : ended) garbage_.push_back(g);
-    garbage_count_.store(static_cast<int64_t>(garbage_.size()));
+void MemoryStore::Reclaim(absl::Span<const Garbage> ended) {
+  garbage_.insert(garbage_.end(), ended.begin(), ended.end());
+  if (!garbage_.empty()) CollectGarbage(snapshots_.Horizon());
+  if (!garbage_.empty()) {
+    last_commit_nanos_.store(absl::GetCurrentTimeNanos());
   }
-  if (garbage_count_.load() > 0) CollectGarbage(snapshots_.Horizon());
 }
 
 void MemoryStore::CollectGarbage(uint64_t horizon) {
-  std::vector<Garbage> ready;
-  {
-    MutexLock lock(&gc_mu_);
-    while (!garbage_.empty() && garbage_.front().ended_at <= horizon) {
-      ready.push_back(garbage_.front());
-      garbage_.pop_front();
-    }
-    garbage_count_.store(static_cast<int64_t>(garbage_.size()));
+  absl::InlinedVector<Garbage, 8> ready;
+  while (!garbage_.empty() && garbage_.front().ended_at <= horizon) {
+    ready.push_back(garbage_.front());
+    garbage_.pop_front();
+  }
+  // Stored only when it changes: every closing reader reads it.
+  const auto left = static_cast<int64_t>(garbage_.size());
+  if (garbage_count().load(std::memory_order_relaxed) != left) {
+    garbage_count().store(left);
   }
   for (const Garbage& g : ready) tables_[g.table]->Prune(g.id, horizon);
-}
-
-void MemoryStore::TryCollectGarbage() {
-  {
-    MutexLock lock(&writer_mu_);
-    if (writer_active_) return;  // its holder reclaims when it lets go
-    writer_active_ = true;
-    writer_busy_.store(true);
-  }
-  CollectGarbage(snapshots_.Horizon());
-  ReleaseWriter();
 }
 
 absl::StatusOr<StoreStats> MemoryStore::Stats() {
@@ -130,5 +125,15 @@ int64_t MemoryStore::VersionCount() const {
 }
 
 int64_t MemoryStore::OpenSnapshots() const { return snapshots_.Count(); }
+
+bool MemoryStore::CountsFromIndex(absl::string_view table) {
+  absl::StatusOr<size_t> t = options_.catalog.Resolve(table);
+  if (!t.ok()) return false;
+  const internal::SnapshotRegistry::Handle snapshot = snapshots_.Open();
+  const bool settled =
+      tables_[*t]->CountsFromIndex(internal::ReadView{snapshot.ts, false});
+  snapshots_.Close(snapshot);
+  return settled;
+}
 
 }  // namespace viewer

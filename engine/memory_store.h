@@ -6,24 +6,30 @@
 //   VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<MemoryStore> store,
 //                           MemoryStore::Open(std::move(options)));
 //
-// How it works (DESIGN.md section 3): rows are version chains stamped with
-// commit timestamps; a read-only transaction is a timestamp, so beginning
-// one is O(1) and copies nothing. One writer at a time makes pending
-// versions and records them in its undo log; Commit stamps them with the
-// next timestamp (O(rows changed)) and publishes it; Rollback walks the log
-// backwards. Versions no open or future snapshot can see are freed by the
-// writer (at each commit and each begin) and, once writes have paused for
-// a millisecond, by the reader that closes a snapshot; a write that would
-// pass the byte limit first frees what it can. A transaction may then go
-// over the limit by at most the bytes of the committed rows it has deleted
-// (with their index entries), which are freed once no snapshot sees them:
-// a delete that records what it did still works in a full store, and
-// nothing is ever evicted.
+// How it works (docs/in_memory_database.md, "Inside the engine"): rows
+// are chains of versions stamped with commit timestamps; a read-only
+// transaction is a timestamp, so beginning one is O(1) and copies nothing.
+// A version is one allocation, a 16-byte header and the row's values
+// packed after it (internal/row_format.h); blobs are shared between
+// versions, never copied. The primary index maps an id straight to the
+// newest version and every other index holds only pointers to versions,
+// comparing keys in place (internal/mvcc_table.h). One writer at a time
+// makes pending versions and records them in its undo log; Commit stamps
+// them with the next timestamp (O(rows changed)) and publishes it;
+// Rollback walks the log backwards. Versions no open or future snapshot
+// can see are freed by the writer (at each commit and each begin) and,
+// once writes have paused for a millisecond, by the reader that closes a
+// snapshot; a write that would pass the byte limit first frees what it
+// can. A transaction may then go over the limit by at most the bytes of
+// the committed rows it has deleted (with their index entries), which are
+// freed once no snapshot sees them: a delete that records what it did
+// still works in a full store, and nothing is ever evicted.
 //
-// Beyond DESIGN.md section 3: a UNIQUE column's btree index is mirrored by
-// a hash map for equality lookups (internal/column_index.h); snapshots
-// register in lock-free slots (internal/snapshot_registry.h); table latches
-// spin rather than sleep (internal/latch.h).
+// Readers and the writer keep off each other's cache lines: a reader
+// thread's snapshot and its counts on the table latches share one line of
+// its own, and the last commit and the writer's latch flags one writer's
+// line (internal/reader_lines.h); counts whose filters an index answers
+// read the index alone while the table holds only settled versions.
 //
 // Thread safety: every method may be called from any thread. Readers run in
 // parallel with each other and with the writer; they wait only for the
@@ -32,19 +38,19 @@
 #define VIEWER_ENGINE_MEMORY_STORE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/btree_map.h"
-#include "engine/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "engine/clock.h"
 #include "engine/internal/mvcc_table.h"
+#include "engine/internal/reader_lines.h"
 #include "engine/internal/snapshot_registry.h"
+#include "engine/internal/write_slot.h"
 #include "engine/store.h"
 
 namespace viewer {
@@ -80,6 +86,10 @@ class MemoryStore final : public Store {
   int64_t VersionCount() const;
   // Snapshots currently open.
   int64_t OpenSnapshots() const;
+  // Whether a snapshot taken now counts rows of `table` whose filters an
+  // index answers from the index alone (for tests); false for an unknown
+  // table.
+  bool CountsFromIndex(absl::string_view table);
 
  private:
   friend class internal::MemoryTransaction;
@@ -93,36 +103,36 @@ class MemoryStore final : public Store {
   explicit MemoryStore(MemoryOptions options);
 
   internal::MvccTable& table(size_t i) { return *tables_[i]; }
+  // garbage_.size(), kept on the writer's line, which every reader
+  // reads when it opens a snapshot: reading it when closing one is free.
+  std::atomic<int64_t>& garbage_count() { return lines_[0]->writer().garbage; }
   Clock* clock() const { return options_.clock; }
 
+  // Takes the write slot for a new read-write transaction, waiting up to
+  // the busy timeout; false if it stayed taken.
+  bool AcquireForWriter() ABSL_NO_THREAD_SAFETY_ANALYSIS;
   // Queues versions ended by commit; frees what no snapshot can see any
   // more. Called by the writer after publishing.
-  void Reclaim(std::vector<Garbage> ended);
-  // Frees queued versions ended at or before `horizon`. Holds the slot.
-  void CollectGarbage(uint64_t horizon);
+  void Reclaim(absl::Span<const Garbage> ended)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_slot_);
+  // Frees queued versions ended at or before `horizon`.
+  void CollectGarbage(uint64_t horizon)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_slot_);
   // After a snapshot closes: reclaims if the store has been quiet.
-  void SnapshotClosed();
-  // Reclaims now if the write slot is free; the caller holds no slot.
-  void TryCollectGarbage();
-
-  void ReleaseWriter();
+  void SnapshotClosed() ABSL_LOCKS_EXCLUDED(write_slot_);
 
   const MemoryOptions options_;
-  internal::ByteBudget budget_;
-  std::vector<std::unique_ptr<internal::MvccTable>> tables_;
-
+  // Where readers and the writer say what they do: one ReaderLines per
+  // ReaderLines::kTables tables; the first also holds the snapshots.
+  std::vector<std::unique_ptr<internal::ReaderLines>> lines_;
   internal::SnapshotRegistry snapshots_;
+  std::vector<std::unique_ptr<internal::MvccTable>> tables_;
+  internal::ByteBudget budget_;  // 64-aligned
 
-  Mutex writer_mu_;
-  std::condition_variable_any writer_free_;
-  bool writer_active_ ABSL_GUARDED_BY(writer_mu_) = false;
-  // writer_active_, readable without the lock (see SnapshotClosed).
-  std::atomic<bool> writer_busy_{false};
-
-  Mutex gc_mu_ ABSL_ACQUIRED_AFTER(writer_mu_);
-  std::deque<Garbage> garbage_ ABSL_GUARDED_BY(gc_mu_);
-  std::atomic<int64_t> garbage_count_{0};  // garbage_.size()
-  // When the last commit ended (absl::GetCurrentTimeNanos).
+  internal::WriteSlot write_slot_;
+  std::deque<Garbage> garbage_ ABSL_GUARDED_BY(write_slot_);
+  // When the last commit that left garbage behind ended
+  // (absl::GetCurrentTimeNanos); written by the slot's holder only.
   std::atomic<int64_t> last_commit_nanos_{0};
   // How long without commits before readers reclaim (SnapshotClosed).
   static constexpr int64_t kQuietNanos = 1'000'000;

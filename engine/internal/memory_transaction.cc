@@ -4,6 +4,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/container/inlined_vector.h"
 #include "engine/status_macros.h"
 
 namespace viewer::internal {
@@ -21,11 +22,45 @@ void MemoryTransaction::Finish() {
   if (finished_) return;
   finished_ = true;
   if (writer()) {
-    store_->ReleaseWriter();
+    store_->write_slot_.AssertHeld();  // a writer holds it from Begin on
+    store_->write_slot_.Release();
   } else {
     store_->snapshots_.Close(snapshot_);
     store_->SnapshotClosed();
   }
+}
+
+template <typename Write>
+auto MemoryTransaction::WithRoom(Write write) -> decltype(write(int64_t{0})) {
+  auto done = write(0);
+  if (done.ok() || done.status().code() != absl::StatusCode::kResourceExhausted) {
+    return done;
+  }
+  // Old versions nobody can see any more may still be held: free them
+  // before deciding the store is full.
+  if (store_->garbage_count().load() != 0) {
+    store_->write_slot_.AssertHeld();  // only a writer writes
+    store_->CollectGarbage(store_->snapshots_.Horizon());
+    done = write(0);
+    if (done.ok() ||
+        done.status().code() != absl::StatusCode::kResourceExhausted) {
+      return done;
+    }
+  }
+  // Still full: the write may use the room this transaction's deletes
+  // free, the committed rows it has deleted with their index entries (an
+  // updated row's old version may share its blobs with the new one, so it
+  // counts not).
+  int64_t frees = 0;
+  for (const UndoEntry& e : undo_) {
+    MvccTable& owner = store_->table(e.table);
+    if (e.kind == UndoEntry::kEnd && e.change.head->Begin() != kPending &&
+        owner.WriterVisible(e.id, view_) == nullptr) {
+      frees += owner.BytesFreedByDeleting(e.change.head);
+    }
+  }
+  if (frees == 0) return done;
+  return write(frees);
 }
 
 absl::StatusOr<int64_t> MemoryTransaction::DoInsert(size_t t,
@@ -36,58 +71,27 @@ absl::StatusOr<int64_t> MemoryTransaction::DoInsert(size_t t,
   } else if (table.WriterVisible(row[0].integer(), view_) != nullptr) {
     return UniqueViolation(schema(t), 0);
   }
-  VIEWER_RETURN_IF_ERROR(table.CheckUnique(row, view_));
   const int64_t id = row[0].integer();
-  VIEWER_ASSIGN_OR_RETURN(Version * v, Push(t, std::move(row), nullptr));
-  undo_.push_back({true, static_cast<uint32_t>(t), id, v});
+  VIEWER_ASSIGN_OR_RETURN(Version * v, WithRoom([&](int64_t allowance) {
+                            return table.Insert(row, view_, allowance);
+                          }));
+  undo_.push_back({UndoEntry::kInsert, static_cast<uint32_t>(t), id,
+                   {v, nullptr, false}});
   return id;
 }
 
-absl::StatusOr<Version*> MemoryTransaction::Push(size_t t,
-                                                std::vector<Value> values,
-                                                Version* predecessor) {
-  MvccTable& table = store_->table(t);
-  absl::StatusOr<Version*> pushed = table.Push(&values, predecessor, 0);
-  if (pushed.ok() ||
-      pushed.status().code() != absl::StatusCode::kResourceExhausted) {
-    return pushed;
-  }
-  // Old versions nobody can see any more may still be held: free them
-  // before deciding the store is full.
-  if (store_->garbage_count_.load() != 0) {
-    store_->CollectGarbage(store_->snapshots_.Horizon());
-    pushed = table.Push(&values, predecessor, 0);
-    if (pushed.ok() ||
-        pushed.status().code() != absl::StatusCode::kResourceExhausted) {
-      return pushed;
-    }
-  }
-  // Still full: the write may use the room this transaction's deletes
-  // free, the committed rows it has deleted with their index entries (an
-  // updated row's old version may share its blobs with the new one, so it
-  // counts not).
-  int64_t frees = 0;
-  for (const UndoEntry& e : undo_) {
-    MvccTable& owner = store_->table(e.table);
-    if (!e.created && e.version->begin != kPending &&
-        owner.WriterVisible(e.id, view_) == nullptr) {
-      frees += owner.BytesFreedByDeleting(*e.version);
-    }
-  }
-  if (frees == 0) return pushed;
-  return table.Push(&values, predecessor, frees);
-}
-
-absl::Status MemoryTransaction::UpdateRow(size_t t, Version* current,
+absl::Status MemoryTransaction::UpdateRow(size_t t, int64_t id,
+                                          Version* current,
                                           const BoundAssignments& set) {
   MvccTable& table = store_->table(t);
-  std::vector<Value> values = current->values;
-  for (const Assignment& a : set) values[a.column] = a.value;
-  VIEWER_RETURN_IF_ERROR(table.CheckUnique(values, view_));
-  const int64_t id = values[0].integer();
-  VIEWER_ASSIGN_OR_RETURN(Version * v, Push(t, std::move(values), current));
-  undo_.push_back({false, static_cast<uint32_t>(t), id, current});
-  undo_.push_back({true, static_cast<uint32_t>(t), id, v});
+  absl::InlinedVector<SetColumn, 8> columns;
+  for (const Assignment& a : set) columns.push_back({a.column, &a.value});
+  VIEWER_ASSIGN_OR_RETURN(UpdateRecord change,
+                          WithRoom([&](int64_t allowance) {
+                            return table.Update(current, columns, view_,
+                                                allowance);
+                          }));
+  undo_.push_back({UndoEntry::kUpdate, static_cast<uint32_t>(t), id, change});
   return absl::OkStatus();
 }
 
@@ -95,7 +99,7 @@ absl::Status MemoryTransaction::DoUpdate(size_t t, int64_t id,
                                          const BoundAssignments& set) {
   Version* current = store_->table(t).WriterVisible(id, view_);
   if (current == nullptr) return RowNotFound(schema(t), id);
-  return UpdateRow(t, current, set);
+  return UpdateRow(t, id, current, set);
 }
 
 absl::Status MemoryTransaction::DoDelete(size_t t, int64_t id) {
@@ -103,24 +107,31 @@ absl::Status MemoryTransaction::DoDelete(size_t t, int64_t id) {
   Version* current = table.WriterVisible(id, view_);
   if (current == nullptr) return RowNotFound(schema(t), id);
   table.End(current);
-  undo_.push_back({false, static_cast<uint32_t>(t), id, current});
+  undo_.push_back({UndoEntry::kEnd, static_cast<uint32_t>(t), id,
+                   {current, nullptr, false}});
   return absl::OkStatus();
+}
+
+std::vector<int64_t> MemoryTransaction::MatchingIds(
+    size_t t, const std::vector<BoundFilter>& where) {
+  std::vector<int64_t> ids;
+  store_->table(t).ForEachMatch(where, view_, [&](const RowView& row) {
+    ids.push_back(row.id());
+    return true;
+  });
+  // Rows are changed in id order, as SQLite's table scan does.
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 absl::StatusOr<int64_t> MemoryTransaction::DoUpdateWhere(
     size_t t, const std::vector<BoundFilter>& where,
     const BoundAssignments& set) {
-  MvccTable& table = store_->table(t);
-  std::vector<int64_t> ids;
-  table.ForEachMatch(where, view_, [&](const std::vector<Value>& row) {
-    ids.push_back(row[0].integer());
-    return true;
-  });
-  // Rows are changed in id order, as SQLite's table scan does.
-  std::sort(ids.begin(), ids.end());
+  const std::vector<int64_t> ids = MatchingIds(t, where);
   const size_t start = undo_.size();
   for (int64_t id : ids) {
-    absl::Status s = UpdateRow(t, table.WriterVisible(id, view_), set);
+    absl::Status s =
+        UpdateRow(t, id, store_->table(t).WriterVisible(id, view_), set);
     if (!s.ok()) {
       UndoTo(start);
       return s;
@@ -131,24 +142,21 @@ absl::StatusOr<int64_t> MemoryTransaction::DoUpdateWhere(
 
 absl::StatusOr<int64_t> MemoryTransaction::DoDeleteWhere(
     size_t t, const std::vector<BoundFilter>& where) {
+  const std::vector<int64_t> ids = MatchingIds(t, where);
   MvccTable& table = store_->table(t);
-  std::vector<int64_t> ids;
-  table.ForEachMatch(where, view_, [&](const std::vector<Value>& row) {
-    ids.push_back(row[0].integer());
-    return true;
-  });
   for (int64_t id : ids) {
     Version* current = table.WriterVisible(id, view_);
     table.End(current);
-    undo_.push_back({false, static_cast<uint32_t>(t), id, current});
+    undo_.push_back({UndoEntry::kEnd, static_cast<uint32_t>(t), id,
+                     {current, nullptr, false}});
   }
   return static_cast<int64_t>(ids.size());
 }
 
 absl::StatusOr<Row> MemoryTransaction::DoGet(size_t t, int64_t id) {
-  std::optional<std::vector<Value>> values = store_->table(t).Get(id, view_);
-  if (!values) return RowNotFound(schema(t), id);
-  return Row{std::move(*values)};
+  std::optional<Row> row = store_->table(t).Get(id, view_);
+  if (!row) return RowNotFound(schema(t), id);
+  return std::move(*row);
 }
 
 absl::StatusOr<std::vector<Row>> MemoryTransaction::DoSelect(
@@ -158,24 +166,16 @@ absl::StatusOr<std::vector<Row>> MemoryTransaction::DoSelect(
 
 absl::StatusOr<int64_t> MemoryTransaction::DoCount(
     size_t t, const std::vector<BoundFilter>& where) {
-  int64_t n = 0;
-  store_->table(t).ForEachMatch(where, view_, [&](const std::vector<Value>&) {
-    ++n;
-    return true;
-  });
-  return n;
+  return store_->table(t).Count(where, view_);
 }
 
 absl::StatusOr<int64_t> MemoryTransaction::DoCountDistinct(
     size_t t, size_t column, const std::vector<BoundFilter>& where) {
   absl::btree_set<Value, ValueLess> seen;
-  store_->table(t).ForEachMatch(where, view_,
-                                [&](const std::vector<Value>& row) {
-                                  if (!row[column].is_null()) {
-                                    seen.insert(row[column]);
-                                  }
-                                  return true;
-                                });
+  store_->table(t).ForEachMatch(where, view_, [&](const RowView& row) {
+    if (!row.Key(column).is_null()) seen.insert(row.Get(column));
+    return true;
+  });
   return static_cast<int64_t>(seen.size());
 }
 
@@ -184,14 +184,13 @@ absl::StatusOr<Value> MemoryTransaction::DoSum(
   int64_t sum = 0;
   bool any = false;
   bool overflow = false;
-  store_->table(t).ForEachMatch(where, view_,
-                                [&](const std::vector<Value>& row) {
-                                  if (row[column].is_null()) return true;
-                                  any = true;
-                                  overflow = __builtin_add_overflow(
-                                      sum, row[column].integer(), &sum);
-                                  return !overflow;
-                                });
+  store_->table(t).ForEachMatch(where, view_, [&](const RowView& row) {
+    const KeyRef v = row.Key(column);
+    if (v.is_null()) return true;
+    any = true;
+    overflow = __builtin_add_overflow(sum, v.number, &sum);
+    return !overflow;
+  });
   if (overflow) return IntegerOverflow();
   return any ? Value::Integer(sum) : Value::Null();
 }
@@ -199,11 +198,10 @@ absl::StatusOr<Value> MemoryTransaction::DoSum(
 absl::StatusOr<std::vector<GroupCount>> MemoryTransaction::DoCountBy(
     size_t t, size_t column, const std::vector<BoundFilter>& where) {
   absl::btree_map<Value, int64_t, ValueLess> groups;
-  store_->table(t).ForEachMatch(where, view_,
-                                [&](const std::vector<Value>& row) {
-                                  ++groups[row[column]];
-                                  return true;
-                                });
+  store_->table(t).ForEachMatch(where, view_, [&](const RowView& row) {
+    ++groups[row.Get(column)];
+    return true;
+  });
   std::vector<GroupCount> out;
   out.reserve(groups.size());
   for (auto& [key, count] : groups) out.push_back({key, count});
@@ -231,10 +229,16 @@ void MemoryTransaction::UndoTo(size_t size) {
   while (undo_.size() > size) {
     const UndoEntry& e = undo_.back();
     MvccTable& table = store_->table(e.table);
-    if (e.created) {
-      table.UndoPush(e.id, e.version);
-    } else {
-      table.UndoEnd(e.version);
+    switch (e.kind) {
+      case UndoEntry::kInsert:
+        table.UndoInsert(e.change.head);
+        break;
+      case UndoEntry::kEnd:
+        table.UndoEnd(e.change.head);
+        break;
+      case UndoEntry::kUpdate:
+        table.UndoUpdate(e.change);
+        break;
     }
     undo_.pop_back();
   }
@@ -242,31 +246,28 @@ void MemoryTransaction::UndoTo(size_t size) {
 
 absl::Status MemoryTransaction::DoCommit() {
   if (writer() && !undo_.empty()) {
-    // Stamp every pending mark with the next timestamp while holding the
-    // latches of the tables touched, then publish the timestamp: a reader
-    // sees the whole commit or none of it.
-    // The writer's view is the last commit: no other commit can happen
-    // while it holds the write slot.
+    // Stamp every pending mark with the next timestamp, then publish it: a
+    // snapshot taken before sees none of the commit whatever the stamps
+    // say (version.h), one taken after sees all of it. The writer's view
+    // is the last commit: no other commit can happen while it holds the
+    // write slot.
     const uint64_t ts = view_.read_ts + 1;
-    std::vector<bool> touched(store_->tables_.size(), false);
-    for (const UndoEntry& e : undo_) touched[e.table] = true;
-    std::vector<MemoryStore::Garbage> garbage;
-    for (size_t t = 0; t < touched.size(); ++t) {
-      if (!touched[t]) continue;
-      WriterLatchLock lock(&store_->table(t).latch());
-      for (const UndoEntry& e : undo_) {
-        if (e.table != t) continue;
-        if (e.created) {
-          MvccTable::StampBegin(e.version, ts);
-        } else {
-          MvccTable::StampEnd(e.version, ts);
-          garbage.push_back({ts, t, e.id});
-        }
-      }
+    absl::InlinedVector<bool, 16> touched(store_->tables_.size(), false);
+    for (const UndoEntry& e : undo_) {
+      if (!touched[e.table]) store_->table(e.table).Committing(ts);
+      touched[e.table] = true;
+    }
+    absl::InlinedVector<MemoryStore::Garbage, 4> garbage;
+    for (const UndoEntry& e : undo_) {
+      MvccTable& table = store_->table(e.table);
+      bool ended = table.Stamp(e.change.head, ts);
+      if (e.change.old != nullptr) ended |= table.Stamp(e.change.old, ts);
+      if (ended) garbage.push_back({ts, e.table, e.id});
     }
     undo_.clear();
     store_->snapshots_.Publish(ts);
-    store_->Reclaim(std::move(garbage));
+    store_->write_slot_.AssertHeld();  // a writer holds it from Begin on
+    store_->Reclaim(garbage);
   }
   Finish();
   return absl::OkStatus();

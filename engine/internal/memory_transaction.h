@@ -57,21 +57,28 @@ class MemoryTransaction final : public Transaction {
   void DoRollback() override;
 
  private:
+  // One change, undone newest first: a version inserted, a version ended,
+  // or an update (what MvccTable::Update did).
   struct UndoEntry {
-    bool created;  // true: `version` was pushed; false: it was ended
+    enum Kind : uint8_t { kInsert, kEnd, kUpdate };
+    Kind kind;
     uint32_t table;
     int64_t id;
-    Version* version;
+    UpdateRecord change;  // kInsert, kEnd: `head` only
   };
 
   bool writer() const { return mode() == TransactionMode::kReadWrite; }
-  // MvccTable::Push, reclaiming unseen old versions first when the byte
-  // budget would otherwise refuse it.
-  absl::StatusOr<Version*> Push(size_t table, std::vector<Value> values,
-                                Version* predecessor);
-  // Updates the writer-visible row `current` of `table`; atomic.
-  absl::Status UpdateRow(size_t table, Version* current,
+  // Runs `write` (an MvccTable write given an allowance) and, when the
+  // byte budget refuses it, first frees unseen old versions, then lets it
+  // use the room this transaction's deletes will free.
+  template <typename Write>
+  auto WithRoom(Write write) -> decltype(write(int64_t{0}));
+  // Updates the writer-visible version `current` of row `id`; atomic.
+  absl::Status UpdateRow(size_t table, int64_t id, Version* current,
                          const BoundAssignments& set);
+  // Ids of the rows matching `where` that the writer sees, ascending.
+  std::vector<int64_t> MatchingIds(size_t table,
+                                   const std::vector<BoundFilter>& where);
   // Undoes the log back to `size` entries, newest first.
   void UndoTo(size_t size);
   // Ends the transaction's hold on the store (snapshot or write slot).

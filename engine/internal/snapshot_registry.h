@@ -7,10 +7,13 @@
 //   registry.Publish(ts);                           // writer commits
 //   uint64_t keep_from = registry.Horizon();
 //
-// Opening and closing a snapshot takes no lock: a reader claims one of
-// kSlots cache-line-sized slots with a compare-and-swap and writes its
-// timestamp there. Only when every slot is taken does it fall back to a
-// mutex-guarded map. The writer never waits for readers.
+// Opening and closing a snapshot takes no lock: a reader claims one of the
+// snapshot slots of a ReaderLines (reader_lines.h) with a compare-and-swap
+// and writes its timestamp there, starting from its own thread's line, the
+// line that also holds its counts on the table latches; the last commit
+// timestamp lives on the writer's line. Only when every slot is taken does
+// a reader fall back to a mutex-guarded map. The writer never waits for
+// readers.
 //
 // The rule that makes this safe (a Dekker-style handshake, all seq_cst):
 // a reader stores its timestamp in its slot, then reads the last commit
@@ -24,12 +27,12 @@
 #ifndef VIEWER_ENGINE_INTERNAL_SNAPSHOT_REGISTRY_H_
 #define VIEWER_ENGINE_INTERNAL_SNAPSHOT_REGISTRY_H_
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
+#include "engine/internal/reader_lines.h"
 #include "engine/mutex.h"
 
 namespace viewer::internal {
@@ -41,7 +44,8 @@ class SnapshotRegistry {
     int slot = -1;  // -1: registered in the overflow map
   };
 
-  SnapshotRegistry() = default;
+  // The slots and the last commit are `lines`', which must outlive it.
+  explicit SnapshotRegistry(ReaderLines* lines) : lines_(lines) {}
   SnapshotRegistry(const SnapshotRegistry&) = delete;
   SnapshotRegistry& operator=(const SnapshotRegistry&) = delete;
 
@@ -50,11 +54,11 @@ class SnapshotRegistry {
   void Close(const Handle& h);
 
   uint64_t LastCommitted() const {
-    return last_committed_.load(std::memory_order_seq_cst);
+    return last_committed().load(std::memory_order_seq_cst);
   }
   // Makes `ts` the last commit. The writer only.
   void Publish(uint64_t ts) {
-    last_committed_.store(ts, std::memory_order_seq_cst);
+    lines_->writer().last_committed.store(ts, std::memory_order_seq_cst);
   }
   // The oldest timestamp an open snapshot reads, or LastCommitted() when
   // none is older: versions ended at or before it are invisible to every
@@ -64,20 +68,26 @@ class SnapshotRegistry {
   int64_t Count() const;
 
  private:
-  static constexpr int kSlots = 32;
+  static constexpr int kSlots = ReaderLines::kLines;
   // Slot values: kFree, kClaimed (being filled), or ts + 1.
   static constexpr uint64_t kFree = 0;
   static constexpr uint64_t kClaimed = ~uint64_t{0};
 
-  struct alignas(64) Slot {
-    std::atomic<uint64_t> value{kFree};
-  };
+  std::atomic<uint64_t>& slot(int i) { return lines_->line(i).snapshot; }
+  const std::atomic<uint64_t>& slot(int i) const {
+    return lines_->line(i).snapshot;
+  }
+  const std::atomic<uint64_t>& last_committed() const {
+    return lines_->writer().last_committed;
+  }
 
-  std::atomic<uint64_t> last_committed_{0};
-  std::array<Slot, kSlots> slots_;
+  ReaderLines* const lines_;
 
   mutable Mutex overflow_mu_;
   absl::btree_map<uint64_t, int64_t> overflow_ ABSL_GUARDED_BY(overflow_mu_);
+  // Snapshots in overflow_, so that Horizon() takes the lock only when
+  // there are some.
+  std::atomic<int64_t> overflow_count_{0};
 };
 
 }  // namespace viewer::internal

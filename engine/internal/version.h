@@ -7,19 +7,26 @@
 // kPending; Commit stamps those marks with the new commit timestamp,
 // rollback removes them.
 //
+// A Version is only the 16-byte header of one allocation: the row's values
+// follow it, packed as the table's RowFormat says (row_format.h). The link
+// to the next older version is kept by the table (mvcc_table.h), since
+// most rows have no older version.
+//
 // Invariants of a chain (newest first):
 //   1. at most one version has end == kInfinity, and it is the head;
 //   2. along the chain, begin and end never increase (older is earlier);
 //   3. kPending appears only while the writer that made it is open.
+//
+// Thread safety: `begin` and `end` are atomics. The writer stamps them at
+// commit without the table latch; a reader that could see either value
+// reaches the same verdict (see IsVisible), and a snapshot that begins
+// after the commit is published sees the stamps.
 #ifndef VIEWER_ENGINE_INTERNAL_VERSION_H_
 #define VIEWER_ENGINE_INTERNAL_VERSION_H_
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
-#include <memory>
-#include <vector>
-
-#include "engine/value.h"
 
 namespace viewer::internal {
 
@@ -34,49 +41,41 @@ struct ReadView {
 };
 
 // The whole MVCC visibility rule (truth table in tests/engine).
+//
+// Stamping kPending to a commit timestamp ts > read_ts never changes the
+// verdict for a view that is not the writer's: both are above read_ts.
 inline bool IsVisible(uint64_t begin, uint64_t end, ReadView view) {
   return (begin <= view.read_ts || (view.own_writes && begin == kPending)) &&
          !(end <= view.read_ts || (view.own_writes && end == kPending));
 }
 
+// Visible to every snapshot that reads at or after its commit, and to
+// every future one: committed and not ended.
+inline bool IsSettled(uint64_t begin, uint64_t end) {
+  return begin != kPending && end == kInfinity;
+}
+
 struct Version {
-  Version() = default;
-  Version(const Version&) = delete;
-  Version& operator=(const Version&) = delete;
-  // Frees the older versions iteratively: a chain can be long while an old
-  // snapshot pins it, and recursive unique_ptr destruction would overflow
-  // the stack.
-  ~Version() {
-    std::unique_ptr<Version> next = std::move(older);
-    while (next) next = std::move(next->older);
+  std::atomic<uint64_t> begin{kPending};
+  std::atomic<uint64_t> end{kInfinity};
+
+  uint64_t Begin() const { return begin.load(std::memory_order_relaxed); }
+  uint64_t End() const { return end.load(std::memory_order_relaxed); }
+  bool VisibleTo(ReadView view) const {
+    return IsVisible(Begin(), End(), view);
   }
+  bool Settled() const { return IsSettled(Begin(), End()); }
+  // True when no version older than this one is visible to `view`: it
+  // ended at or before the view's timestamp, so all older ones did too
+  // (invariant 2).
+  bool EndsBefore(ReadView view) const { return End() <= view.read_ts; }
 
-  uint64_t begin = kPending;
-  uint64_t end = kInfinity;
-  std::vector<Value> values;
-  std::unique_ptr<Version> older;
-  // Bytes this version is charged for (see MvccTable's accounting).
-  int64_t charged_bytes = 0;
-  // Bit c set: the blob in column c is the same object as in `older`, so it
-  // is charged to `older`, not to this version.
-  uint64_t shared_blobs = 0;
-
-  bool VisibleTo(ReadView view) const { return IsVisible(begin, end, view); }
+  // The packed values, right after the header.
+  char* body() { return reinterpret_cast<char*>(this + 1); }
+  const char* body() const { return reinterpret_cast<const char*>(this + 1); }
 };
 
-// The versions of one row id, newest first. Its address is stable for as
-// long as the row has any version, so indexes may point at it.
-struct Chain {
-  std::unique_ptr<Version> head;
-
-  // The newest version `view` sees, or nullptr.
-  const Version* VisibleTo(ReadView view) const {
-    for (const Version* v = head.get(); v != nullptr; v = v->older.get()) {
-      if (v->VisibleTo(view)) return v;
-    }
-    return nullptr;
-  }
-};
+static_assert(sizeof(Version) == 16, "the header is two timestamps");
 
 }  // namespace viewer::internal
 

@@ -1,7 +1,7 @@
-// Tests of the in-memory engine's own promises (DESIGN.md section 3): the
-// visibility rule, O(1) snapshots, reclamation, shared blobs, the byte
-// limit and parallel readers. The contract itself is tested on both
-// backends in tests/storage.
+// Tests of the in-memory engine's own promises (docs/in_memory_database.md,
+// "Inside the engine"): the visibility rule, O(1) snapshots, reclamation,
+// shared blobs, the byte limit and parallel readers. The contract itself
+// is tested on both backends in tests/storage.
 #include "engine/memory_store.h"
 
 #include <atomic>

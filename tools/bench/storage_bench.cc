@@ -1,13 +1,20 @@
-// Storage benchmarks: the same operations through the same contract on
-// three stores, each holding 100,000 servers:
-//   memory       the in-memory MVCC engine (what `viewer --in-memory-db` uses)
-//   sqlite_file  the SQLite backend on a file in a temporary folder
-//   sqlite_mem   the SQLite backend on ":memory:", a reference point only
+// Storage benchmarks: the same operations on four stores, each holding
+// 100,000 servers:
+//   0 memory       the in-memory MVCC engine (what `viewer --in-memory-db`
+//                  uses), through the storage contract
+//   1 sqlite_file  the SQLite backend on a file in a temporary folder
+//   2 sqlite_mem   the SQLite backend on ":memory:", a reference point only
+//   3 raw_sqlite   SQLite itself on ":memory:" with hand-written prepared
+//                  statements, no contract (raw_sqlite.h)
 //
-//   build/tools/bench/storage_bench --benchmark_min_time=0.5
+//   build/tools/bench/storage_bench --benchmark_min_time=1
 //
-// The "BytesPerRow" case reports the bytes each store holds per row against
-// the payload bytes of the row (counters `held_per_row`, `payload_per_row`).
+// "BytesPerRow" reports the bytes each store holds per row against the
+// payload bytes of the row (counters `held_per_row`, `payload_per_row`).
+// "BusySession" fills a store of each kind with the busy-session mix
+// (tests/busy_session.h) in a child process of its own and reports the
+// bytes the store says it holds, and how much the child's heap and
+// resident memory grew.
 #include <stdlib.h>
 
 #include <atomic>
@@ -21,43 +28,28 @@
 #include "benchmark/benchmark.h"
 #include "engine/memory_store.h"
 #include "sqlite_backend/sqlite_store.h"
+#include "tools/bench/raw_sqlite.h"
+#ifdef VIEWER_BUSY_SESSION
+#include "tools/bench/bench_memory.h"
+#endif
 
 namespace viewer {
 namespace {
 
 constexpr int kRows = 100'000;
 
-enum Backend { kMemory = 0, kSqliteFile = 1, kSqliteMem = 2 };
-const char* const kBackendNames[] = {"memory", "sqlite_file", "sqlite_mem"};
+enum Backend { kMemory = 0, kSqliteFile = 1, kSqliteMem = 2, kRawSqlite = 3 };
 
 std::string ServerName(int i) { return absl::StrFormat("srv-%06d", i); }
 std::string Definition(int i) {
   return absl::StrFormat("Hello from server %d: {{greeting}} at {{request.path}}", i);
 }
-
-struct Fixture {
-  std::string dir;
-  std::unique_ptr<Store> store;
-  int64_t payload_bytes = 0;
-};
-
-std::unique_ptr<Store> OpenStore(Backend backend, const std::string& dir) {
-  if (backend == kMemory) {
-    MemoryOptions options;
-    options.catalog = AppCatalog();
-    auto store = MemoryStore::Open(std::move(options));
-    if (!store.ok()) abort();
-    return std::move(*store);
-  }
-  SqliteOptions options;
-  options.catalog = AppCatalog();
-  options.path = backend == kSqliteFile ? dir + "/bench.db" : ":memory:";
-  auto store = SqliteStore::Open(std::move(options));
-  if (!store.ok()) {
-    fprintf(stderr, "open: %s\n", store.status().ToString().c_str());
-    abort();
-  }
-  return std::move(*store);
+std::string DefinitionCid(int i) {
+  return absl::StrFormat("cid-%04d", i % 1000);
+}
+int64_t PayloadBytes(int i) {
+  return ServerName(i).size() + Definition(i).size() +
+         DefinitionCid(i).size() + 8 * 3 + 1;
 }
 
 void Check(const absl::Status& s) {
@@ -67,32 +59,65 @@ void Check(const absl::Status& s) {
   }
 }
 
+std::unique_ptr<Store> OpenStore(Backend backend, const std::string& dir) {
+  if (backend == kMemory) {
+    MemoryOptions options;
+    options.catalog = AppCatalog();
+    auto store = MemoryStore::Open(std::move(options));
+    Check(store.status());
+    return std::move(*store);
+  }
+  SqliteOptions options;
+  options.catalog = AppCatalog();
+  options.path = backend == kSqliteFile ? dir + "/bench.db" : ":memory:";
+  auto store = SqliteStore::Open(std::move(options));
+  Check(store.status());
+  return std::move(*store);
+}
+
+struct Fixture {
+  std::unique_ptr<Store> store;        // backends 0-2
+  std::unique_ptr<bench::RawSqlite> raw;  // backend 3
+  int64_t payload_bytes = 0;
+};
+
 // One loaded store per backend, built on first use and kept for the run.
 Fixture& Get(Backend backend) {
-  static Fixture* fixtures[3] = {nullptr, nullptr, nullptr};
+  static Fixture* fixtures[4] = {};
   if (fixtures[backend] != nullptr) return *fixtures[backend];
   auto* f = new Fixture;
-  std::string pattern =
+  for (int i = 0; i < kRows; ++i) f->payload_bytes += PayloadBytes(i);
+  if (backend == kRawSqlite) {
+    f->raw = std::make_unique<bench::RawSqlite>();
+    f->raw->Begin();
+    for (int i = 0; i < kRows; ++i) {
+      f->raw->Insert(ServerName(i), Definition(i), DefinitionCid(i));
+    }
+    f->raw->Commit();
+    fixtures[backend] = f;
+    return *f;
+  }
+  std::string dir =
       (std::filesystem::temp_directory_path() / "viewer-bench-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) abort();
-  f->dir = pattern;
-  f->store = OpenStore(backend, f->dir);
+  if (mkdtemp(dir.data()) == nullptr) abort();
+  f->store = OpenStore(backend, dir);
   auto txn = f->store->Begin(TransactionMode::kReadWrite);
   Check(txn.status());
   for (int i = 0; i < kRows; ++i) {
-    std::string name = ServerName(i);
-    std::string def = Definition(i);
-    std::string cid = absl::StrFormat("cid-%04d", i % 1000);
-    f->payload_bytes += name.size() + def.size() + cid.size() + 8 * 3 + 1;
     Check((*txn)
-              ->Insert(kServerTable, {{"name", Value::Text(std::move(name))},
-                                      {"definition", Value::Text(std::move(def))},
-                                      {"definition_cid", Value::Text(cid)}})
+              ->Insert(kServerTable,
+                       {{"name", Value::Text(ServerName(i))},
+                        {"definition", Value::Text(Definition(i))},
+                        {"definition_cid", Value::Text(DefinitionCid(i))}})
               .status());
   }
   Check((*txn)->Commit());
   fixtures[backend] = f;
   return *f;
+}
+
+Backend BackendOf(const benchmark::State& state) {
+  return Backend(state.range(0));
 }
 
 std::unique_ptr<Transaction> Begin(Store& store, TransactionMode mode) {
@@ -101,20 +126,40 @@ std::unique_ptr<Transaction> Begin(Store& store, TransactionMode mode) {
   return std::move(*txn);
 }
 
+// The row ids and names the lookups visit: all over the table.
+int64_t SomeId(int64_t i) { return 1 + (i * 7919) % kRows; }
+
 void BM_GetById(benchmark::State& state) {
-  Store& store = *Get(Backend(state.range(0))).store;
-  auto txn = Begin(store, TransactionMode::kReadOnly);
+  Fixture& f = Get(BackendOf(state));
   int64_t i = 0;
+  if (f.raw) {
+    f.raw->BeginRead();
+    for (auto _ : state) {
+      if (f.raw->GetById(SomeId(i++)) != 1) state.SkipWithError("lookup");
+    }
+    f.raw->Commit();
+    return;
+  }
+  auto txn = Begin(*f.store, TransactionMode::kReadOnly);
   for (auto _ : state) {
-    auto row = txn->Get(kServerTable, 1 + (i++ * 7919) % kRows);
-    benchmark::DoNotOptimize(row);
+    auto row = txn->Get(kServerTable, SomeId(i++));
+    if (!row.ok()) state.SkipWithError("lookup failed");
   }
 }
 
 void BM_GetByUniqueName(benchmark::State& state) {
-  Store& store = *Get(Backend(state.range(0))).store;
-  auto txn = Begin(store, TransactionMode::kReadOnly);
+  Fixture& f = Get(BackendOf(state));
   int64_t i = 0;
+  if (f.raw) {
+    f.raw->BeginRead();
+    for (auto _ : state) {
+      const std::string name = ServerName((i++ * 7919) % kRows);
+      if (f.raw->GetByName(name) != 1) state.SkipWithError("lookup failed");
+    }
+    f.raw->Commit();
+    return;
+  }
+  auto txn = Begin(*f.store, TransactionMode::kReadOnly);
   for (auto _ : state) {
     Query q;
     q.where = {Filter::Eq("name", Value::Text(ServerName((i++ * 7919) % kRows)))};
@@ -125,11 +170,15 @@ void BM_GetByUniqueName(benchmark::State& state) {
 }
 
 void BM_InsertCommit(benchmark::State& state) {
-  Store& store = *Get(Backend(state.range(0))).store;
+  Fixture& f = Get(BackendOf(state));
   static std::atomic<int64_t> next{0};
   for (auto _ : state) {
-    auto txn = Begin(store, TransactionMode::kReadWrite);
     std::string name = absl::StrFormat("new-%d-%d", state.range(0), next++);
+    if (f.raw) {
+      f.raw->InsertCommit(name, "x");
+      continue;
+    }
+    auto txn = Begin(*f.store, TransactionMode::kReadWrite);
     Check(txn->Insert(kServerTable, {{"name", Value::Text(name)},
                                      {"definition", Value::Text("x")}})
               .status());
@@ -138,11 +187,16 @@ void BM_InsertCommit(benchmark::State& state) {
 }
 
 void BM_UpdateCommit(benchmark::State& state) {
-  Store& store = *Get(Backend(state.range(0))).store;
+  Fixture& f = Get(BackendOf(state));
   int64_t i = 0;
   for (auto _ : state) {
-    auto txn = Begin(store, TransactionMode::kReadWrite);
-    Check(txn->Update(kServerTable, 1 + (i * 7919) % kRows,
+    if (f.raw) {
+      f.raw->UpdateCommit(SomeId(i), Definition(int(i)));
+      ++i;
+      continue;
+    }
+    auto txn = Begin(*f.store, TransactionMode::kReadWrite);
+    Check(txn->Update(kServerTable, SomeId(i),
                       {{"definition", Value::Text(Definition(int(i)))}}));
     Check(txn->Commit());
     ++i;
@@ -150,38 +204,58 @@ void BM_UpdateCommit(benchmark::State& state) {
 }
 
 void BM_PrefixScan10(benchmark::State& state) {
-  Store& store = *Get(Backend(state.range(0))).store;
-  auto txn = Begin(store, TransactionMode::kReadOnly);
+  Fixture& f = Get(BackendOf(state));
   int64_t i = 0;
+  std::unique_ptr<Transaction> txn;
+  if (f.raw) {
+    f.raw->BeginRead();
+  } else {
+    txn = Begin(*f.store, TransactionMode::kReadOnly);
+  }
   for (auto _ : state) {
     // "srv-01234" matches srv-012340 .. srv-012349.
     std::string prefix = ServerName(int((i++ * 7919) % kRows)).substr(0, 9);
+    if (f.raw) {
+      // The same byte range the backends use.
+      const std::string hi = *PrefixUpperBound(prefix);
+      if (f.raw->PrefixScan(prefix, hi) != 10) state.SkipWithError("prefix");
+      continue;
+    }
     Query q;
     q.where = {Filter::Prefix("name", Value::Text(prefix))};
     q.order_by = {{"name"}};
     auto rows = txn->Select(kServerTable, q);
     if (!rows.ok() || rows->size() != 10) state.SkipWithError("prefix failed");
   }
+  if (f.raw) f.raw->Commit();
 }
 
 void BM_CountWithFilter(benchmark::State& state) {
-  Store& store = *Get(Backend(state.range(0))).store;
-  auto txn = Begin(store, TransactionMode::kReadOnly);
+  Fixture& f = Get(BackendOf(state));
   int64_t i = 0;
+  std::unique_ptr<Transaction> txn;
+  if (f.raw) {
+    f.raw->BeginRead();
+  } else {
+    txn = Begin(*f.store, TransactionMode::kReadOnly);
+  }
   for (auto _ : state) {
     // 100 rows share each definition_cid.
-    auto n = txn->Count(kServerTable,
-                        {Filter::Eq("definition_cid",
-                                    Value::Text(absl::StrFormat(
-                                        "cid-%04d", (i++ * 31) % 1000)))});
-    if (!n.ok() || *n != 100) state.SkipWithError("count failed");
+    const std::string cid = DefinitionCid(int((i++ * 31) % 1000));
+    const int64_t n =
+        f.raw ? f.raw->CountByCid(cid)
+              : txn->Count(kServerTable,
+                           {Filter::Eq("definition_cid", Value::Text(cid))})
+                    .value_or(-1);
+    if (n != 100) state.SkipWithError("count failed");
   }
+  if (f.raw) f.raw->Commit();
 }
 
 // A read-only transaction per lookup; with range(1) == 1 another thread
 // commits updates the whole time.
 void BM_SnapshotLookup(benchmark::State& state) {
-  Store& store = *Get(Backend(state.range(0))).store;
+  Fixture& f = Get(BackendOf(state));
   std::atomic<bool> stop{false};
   std::atomic<int64_t> commits{0};
   std::thread writer;
@@ -189,18 +263,27 @@ void BM_SnapshotLookup(benchmark::State& state) {
     writer = std::thread([&] {
       int64_t i = 0;
       while (!stop) {
-        auto txn = Begin(store, TransactionMode::kReadWrite);
-        Check(txn->Update(kServerTable, 1 + (i++ * 104729) % kRows,
-                          {{"enabled", Value::Boolean(i % 2 == 0)}}));
-        Check(txn->Commit());
+        const int64_t id = 1 + (i++ * 104729) % kRows;
+        if (f.raw) {
+          f.raw->SetEnabledCommit(id, i % 2 == 0);
+        } else {
+          auto txn = Begin(*f.store, TransactionMode::kReadWrite);
+          Check(txn->Update(kServerTable, id,
+                            {{"enabled", Value::Boolean(i % 2 == 0)}}));
+          Check(txn->Commit());
+        }
         ++commits;
       }
     });
   }
   int64_t i = 0;
   for (auto _ : state) {
-    auto txn = Begin(store, TransactionMode::kReadOnly);
-    auto row = txn->Get(kServerTable, 1 + (i++ * 7919) % kRows);
+    if (f.raw) {
+      if (f.raw->SnapshotGet(SomeId(i++)) != 1) state.SkipWithError("lookup");
+      continue;
+    }
+    auto txn = Begin(*f.store, TransactionMode::kReadOnly);
+    auto row = txn->Get(kServerTable, SomeId(i++));
     if (!row.ok()) state.SkipWithError("lookup failed");
   }
   stop = true;
@@ -209,27 +292,47 @@ void BM_SnapshotLookup(benchmark::State& state) {
 }
 
 void BM_BytesPerRow(benchmark::State& state) {
-  Fixture& f = Get(Backend(state.range(0)));
+  Fixture& f = Get(BackendOf(state));
+  state.counters["payload_per_row"] = double(f.payload_bytes) / kRows;
+  if (f.raw) {
+    for (auto _ : state) benchmark::DoNotOptimize(f.raw->BytesPerRow());
+    state.counters["held_per_row"] = f.raw->BytesPerRow();
+    return;
+  }
   for (auto _ : state) {
     auto stats = f.store->Stats();
     benchmark::DoNotOptimize(stats);
   }
   auto stats = f.store->Stats();
   Check(stats.status());
-  int64_t rows = 0;
-  int64_t bytes = 0;
   for (const TableStats& t : stats->tables) {
     if (t.table == kServerTable) {
-      rows = t.rows;
-      bytes = t.bytes;
+      state.counters["held_per_row"] = double(t.bytes) / double(t.rows);
     }
   }
-  state.counters["held_per_row"] = double(bytes) / double(rows);
-  state.counters["payload_per_row"] = double(f.payload_bytes) / kRows;
 }
 
+#ifdef VIEWER_BUSY_SESSION
+// The busy-session mix of 100,000 rows of all nine tables, in a store of
+// its own made in a child process: memory engine (0) or the SQLite
+// backend on ":memory:" (2).
+void BM_BusySession(benchmark::State& state) {
+  const Backend backend = BackendOf(state);
+  bench::MemoryFigures figures;
+  for (auto _ : state) {
+    figures = bench::MeasureInChild([&] { return OpenStore(backend, ""); },
+                                    kRows);
+  }
+  state.counters["store_bytes"] = double(figures.store_bytes);
+  state.counters["heap_growth"] = double(figures.heap_growth);
+  state.counters["rss_growth"] = double(figures.rss_growth);
+}
+#endif
+
 void Backends(benchmark::internal::Benchmark* b) {
-  for (int backend : {kMemory, kSqliteFile, kSqliteMem}) b->Arg(backend);
+  for (int backend : {kMemory, kSqliteFile, kSqliteMem, kRawSqlite}) {
+    b->Arg(backend);
+  }
 }
 
 // First, while each store holds exactly the loaded rows.
@@ -241,8 +344,12 @@ BENCHMARK(BM_UpdateCommit)->Apply(Backends);
 BENCHMARK(BM_PrefixScan10)->Apply(Backends);
 BENCHMARK(BM_CountWithFilter)->Apply(Backends);
 BENCHMARK(BM_SnapshotLookup)
-    ->ArgsProduct({{kMemory, kSqliteFile, kSqliteMem}, {0, 1}})
+    ->ArgsProduct({{kMemory, kSqliteFile, kSqliteMem, kRawSqlite}, {0, 1}})
     ->UseRealTime();
+#ifdef VIEWER_BUSY_SESSION
+BENCHMARK(BM_BusySession)->Arg(kMemory)->Arg(kSqliteMem)->Iterations(1)
+    ->UseRealTime();
+#endif
 
 }  // namespace
 }  // namespace viewer
