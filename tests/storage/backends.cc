@@ -1,13 +1,40 @@
 #include "tests/storage/backends.h"
 
 #include "engine/memory_store.h"
+#include "postgres_backend/postgres_store.h"
 #include "sqlite_backend/sqlite_store.h"
+#include "tests/postgres/pg_cluster.h"
 
 namespace viewer::testing {
 
 std::string BackendName(BackendKind kind) {
-  return kind == BackendKind::kMemory ? "memory" : "sqlite";
+  switch (kind) {
+    case BackendKind::kMemory: return "memory";
+    case BackendKind::kSqlite: return "sqlite";
+    case BackendKind::kPostgres: return "postgres";
+  }
+  return "?";
 }
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgres(
+    const Catalog& catalog, Clock* clock, const HarnessOptions& options,
+    std::unique_ptr<PgSchema>* schema) {
+  absl::StatusOr<PgCluster*> cluster = PgCluster::Get();
+  if (!cluster.ok()) return cluster.status();
+  absl::StatusOr<std::unique_ptr<PgSchema>> made = PgSchema::Create(**cluster);
+  if (!made.ok()) return made.status();
+  *schema = *std::move(made);
+  PostgresOptions o;
+  o.url = (*schema)->url();
+  o.catalog = catalog;
+  o.clock = clock;
+  o.busy_timeout = options.busy_timeout;
+  return PostgresStore::Open(std::move(o));
+}
+
+}  // namespace
 
 StoreHarness::StoreHarness(BackendKind kind, const Catalog& catalog,
                            HarnessOptions options)
@@ -19,6 +46,10 @@ StoreHarness::StoreHarness(BackendKind kind, const Catalog& catalog,
     o.busy_timeout = options.busy_timeout;
     o.byte_limit = options.byte_limit;
     auto store = MemoryStore::Open(std::move(o));
+    EXPECT_TRUE(store.ok()) << store.status();
+    if (store.ok()) store_ = std::move(*store);
+  } else if (kind == BackendKind::kPostgres) {
+    auto store = OpenPostgres(catalog, &clock_, options, &pg_schema_);
     EXPECT_TRUE(store.ok()) << store.status();
     if (store.ok()) store_ = std::move(*store);
   } else {
@@ -33,7 +64,10 @@ StoreHarness::StoreHarness(BackendKind kind, const Catalog& catalog,
   }
 }
 
-StoreHarness::~StoreHarness() { store_.reset(); }
+StoreHarness::~StoreHarness() {
+  store_.reset();
+  pg_schema_.reset();
+}
 
 std::unique_ptr<Transaction> StoreHarness::Write() {
   auto txn = store_->Begin(TransactionMode::kReadWrite);

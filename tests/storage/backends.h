@@ -1,5 +1,6 @@
 // Stores for tests: one harness per backend, so that one test body runs
-// against both (TEST_P over AllBackends()).
+// against every backend (TEST_P over AllBackends()). A PostgreSQL store
+// lives in a fresh schema of the test run's cluster (tests/postgres/).
 //
 //   class MyTest : public ::testing::TestWithParam<BackendKind> {};
 //   TEST_P(MyTest, Works) {
@@ -22,7 +23,7 @@
 
 namespace viewer::testing {
 
-enum class BackendKind { kMemory, kSqlite };
+enum class BackendKind { kMemory, kSqlite, kPostgres };
 
 struct HarnessOptions {
   // How long a second writer waits for the write slot.
@@ -31,7 +32,11 @@ struct HarnessOptions {
   int64_t byte_limit = 0;
 };
 
-// A store of one backend, with its own manual clock and temporary folder.
+class PgSchema;
+
+// A store of one backend, with its own manual clock and temporary folder
+// (and, for PostgreSQL, its own schema). If the store cannot be opened,
+// the test fails with the reason and store() must not be used.
 class StoreHarness {
  public:
   StoreHarness(BackendKind kind, const Catalog& catalog,
@@ -51,16 +56,18 @@ class StoreHarness {
   BackendKind kind_;
   TempDir dir_;
   ManualClock clock_;
+  std::unique_ptr<PgSchema> pg_schema_;  // outlives store_
   std::unique_ptr<Store> store_;
 };
 
 inline ::testing::internal::ParamGenerator<BackendKind> AllBackends() {
-  return ::testing::Values(BackendKind::kMemory, BackendKind::kSqlite);
+  return ::testing::Values(BackendKind::kMemory, BackendKind::kSqlite,
+                           BackendKind::kPostgres);
 }
 
 std::string BackendName(BackendKind kind);
 
-// Prints "memory" or "sqlite" in test names and failures.
+// Prints "memory", "sqlite" or "postgres" in test names and failures.
 inline void PrintTo(BackendKind kind, std::ostream* os) {
   *os << BackendName(kind);
 }

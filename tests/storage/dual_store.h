@@ -61,11 +61,18 @@ inline ::testing::AssertionResult SameResult(const absl::Status& m,
   return ::testing::AssertionSuccess();
 }
 
+// The store compared with the memory engine ("disk" below): SQLite, or
+// the backend named by VIEWER_DUAL_STORE_BACKEND (tests/storage and
+// tests/app build these tests once more against PostgreSQL).
+#ifndef VIEWER_DUAL_STORE_BACKEND
+#define VIEWER_DUAL_STORE_BACKEND kSqlite
+#endif
+
 class DualStoreTest : public ::testing::Test {
  protected:
   DualStoreTest()
       : memory_(BackendKind::kMemory, AppCatalog()),
-        disk_(BackendKind::kSqlite, AppCatalog()) {}
+        disk_(BackendKind::VIEWER_DUAL_STORE_BACKEND, AppCatalog()) {}
 
   // Runs `fn` on each store in its own read-write transaction, committed
   // afterwards; returns both results.
