@@ -36,9 +36,11 @@ std::vector<std::string> Passwords(absl::string_view url) {
   for (size_t at = url.find("password="); at != absl::string_view::npos;
        at = url.find("password=", at + 1)) {
     absl::string_view value = url.substr(at + 9);
-    value = value.substr(0, value.find_first_of("& \t\n"));
-    if (absl::ConsumePrefix(&value, "'"))
+    if (absl::ConsumePrefix(&value, "'")) {
       value = value.substr(0, value.find('\''));
+    } else {
+      value = value.substr(0, value.find_first_of("& \t\n"));
+    }
     if (!value.empty()) out.emplace_back(value);
   }
   return out;
