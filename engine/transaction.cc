@@ -21,9 +21,6 @@ absl::Status CheckKind(const TableSchema& t, size_t c, const Value& v,
         "type mismatch: ", what, t.name(), ".", col.name, " is ",
         ColumnTypeName(col.type), ", got ", ValueKindName(v.kind())));
   }
-  if (v.kind() == ValueKind::kText && !IsStorableText(v.text())) {
-    return InvalidText(t, c, what);
-  }
   if (v.kind() == ValueKind::kTimestamp && !v.timestamp().InRange()) {
     return absl::InvalidArgumentError(
         absl::StrCat("timestamp out of range for ", t.name(), ".", col.name,
@@ -32,8 +29,13 @@ absl::Status CheckKind(const TableSchema& t, size_t c, const Value& v,
   return absl::OkStatus();
 }
 
-// A value stored (not a filter's operand) must also fit an index entry.
-absl::Status CheckIndexable(const TableSchema& t, size_t c, const Value& v) {
+// What every backend can store (a filter's operand may be any value of
+// the column's kind): text that is UTF-8 without NUL bytes, and in an
+// indexed column no more than an index entry holds.
+absl::Status CheckStorable(const TableSchema& t, size_t c, const Value& v) {
+  if (v.kind() == ValueKind::kText && !IsStorableText(v.text())) {
+    return InvalidText(t, c);
+  }
   const Column& col = t.column(c);
   if ((col.indexed || col.unique) &&
       (v.kind() == ValueKind::kText || v.kind() == ValueKind::kBlob) &&
@@ -106,11 +108,10 @@ bool IsStorableText(absl::string_view bytes) {
   return true;
 }
 
-absl::Status InvalidText(const TableSchema& table, size_t column,
-                         absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "TEXT must be UTF-8 without NUL bytes: ", what, table.name(), ".",
-      table.column(column).name));
+absl::Status InvalidText(const TableSchema& table, size_t column) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("TEXT must be UTF-8 without NUL bytes: ", table.name(), ".",
+                   table.column(column).name));
 }
 
 absl::Status DatabaseLocked() {
@@ -159,7 +160,7 @@ absl::StatusOr<int64_t> Transaction::Insert(absl::string_view table,
           absl::StrCat("column given twice: ", s.name(), ".", name));
     }
     VIEWER_RETURN_IF_ERROR(CheckKind(s, c, value, ""));
-    VIEWER_RETURN_IF_ERROR(CheckIndexable(s, c, value));
+    VIEWER_RETURN_IF_ERROR(CheckStorable(s, c, value));
     given[c] = true;
     row[c] = value;
   }
@@ -206,7 +207,7 @@ absl::StatusOr<Transaction::BoundAssignments> Transaction::BindUpdate(
           absl::StrCat("column given twice: ", s.name(), ".", name));
     }
     VIEWER_RETURN_IF_ERROR(CheckKind(s, c, value, ""));
-    VIEWER_RETURN_IF_ERROR(CheckIndexable(s, c, value));
+    VIEWER_RETURN_IF_ERROR(CheckStorable(s, c, value));
     given[c] = true;
     set.push_back({c, value});
   }

@@ -1,7 +1,10 @@
 #include "postgres_backend/internal/sql_builder.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/store.h"
 #include "postgres_backend/internal/value_codec.h"
 
 namespace viewer::postgres_internal {
@@ -47,10 +50,58 @@ std::string PrefixCondition(const Column& col, const Value& prefix, Sql* sql) {
   return out;
 }
 
+// Whether `f` has a TEXT operand no stored text can equal (not UTF-8, or
+// holding NUL: engine/store.h), which PostgreSQL refuses as a text
+// parameter.
+bool HasUnstorableText(const Column& col, const BoundFilter& f) {
+  if (col.type != ColumnType::kText) return false;
+  auto bad = [](const Value& v) {
+    return !v.is_null() && !IsStorableText(v.text());
+  };
+  if (f.op == Op::kIn)
+    return std::any_of(f.values.begin(), f.values.end(), bad);
+  return f.op != Op::kIsNull && f.op != Op::kIsNotNull && bad(f.value);
+}
+
+// `f` (HasUnstorableText) on the column's bytes: bytea compares bytewise,
+// exactly as the contract compares text. No index serves it; only an
+// operand no stored value holds gets here.
+std::string BytesCondition(const Column& col, const BoundFilter& f, Sql* sql) {
+  const std::string c =
+      absl::StrCat("pg_catalog.convert_to(", Quote(col.name), ", 'UTF8')");
+  auto bytes = [](const Value& v) {
+    return Value::Blob(std::string(v.bytes()));
+  };
+  if (f.op == Op::kIn) {
+    std::vector<Value> listed;
+    for (const Value& v : f.values) {
+      if (!v.is_null()) listed.push_back(bytes(v));
+    }
+    return absl::StrCat(
+        c, " = ANY(",
+        sql->Param(Value::Blob(EncodeArray(ColumnType::kBlob, listed)),
+                   ArrayType(ColumnType::kBlob)),
+        ")");
+  }
+  if (f.op == Op::kPrefix) {
+    std::string out =
+        absl::StrCat(c, " >= ", sql->Param(bytes(f.value), kByteaOid));
+    std::optional<std::string> hi = PrefixUpperBound(f.value.bytes());
+    if (hi) {
+      absl::StrAppend(&out, " AND ", c, " < ",
+                      sql->Param(Value::Blob(*std::move(hi)), kByteaOid));
+    }
+    return out;
+  }
+  return absl::StrCat(c, Comparison(f.op),
+                      sql->Param(bytes(f.value), kByteaOid));
+}
+
 // One filter as a SQL condition; adds its operands to `sql`'s parameters.
 std::string Condition(const TableSchema& table, const BoundFilter& f,
                       Sql* sql) {
   const Column& col = table.column(f.column);
+  if (HasUnstorableText(col, f)) return BytesCondition(col, f, sql);
   const std::string c = Quote(col.name);
   switch (f.op) {
     case Op::kIsNull:

@@ -11,8 +11,10 @@
 // whatever the database's default collation; equality needs no collation
 // (PostgreSQL's deterministic collations compare equal only equal bytes),
 // so it can use an index of any collation. Prefix matching is a range,
-// never LIKE. Results are ordered NULLS FIRST ascending and NULLS LAST
-// descending, then by id.
+// never LIKE. A text operand that no stored text can hold (not UTF-8, or
+// with NUL bytes: engine/store.h) is compared with the column's bytes
+// (bytea) instead, exactly and without an index. Results are ordered
+// NULLS FIRST ascending and NULLS LAST descending, then by id.
 //
 // Thread safety: pure functions.
 #ifndef VIEWER_POSTGRES_BACKEND_INTERNAL_SQL_BUILDER_H_
