@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <utility>
 
 #include "engine/store.h"
@@ -36,9 +35,11 @@ void ConnectionPool::Adopt(std::unique_ptr<Connection> conn) {
 absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Acquire(
     absl::Duration timeout) {
   {
-    std::unique_lock<Mutex> lock(mu_);
+    // The wait unlocks and relocks mu_ itself, within the scope of the
+    // (annotated) MutexLock.
+    MutexLock lock(&mu_);
     if (!changed_.wait_for(
-            lock, absl::ToChronoNanoseconds(timeout),
+            mu_, absl::ToChronoNanoseconds(timeout),
             [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return CanTake(); })) {
       return DatabaseLocked();
     }
@@ -81,9 +82,9 @@ void ConnectionPool::Release(std::unique_ptr<Connection> conn) {
 }
 
 bool WriteSlot::Acquire(absl::Duration timeout) {
-  std::unique_lock<Mutex> lock(mu_);
+  MutexLock lock(&mu_);
   bool got = released_.wait_for(
-      lock, absl::ToChronoNanoseconds(timeout),
+      mu_, absl::ToChronoNanoseconds(timeout),
       [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !taken_; });
   if (got) taken_ = true;
   return got;

@@ -182,6 +182,24 @@ TEST_F(OriginalDatabaseTest, RefusesWhatItsNarrowerColumnsCannotHold) {
   EXPECT_EQ(Raw("SELECT file_size FROM cid"), "2147483647");
 }
 
+// A constraint of the database that the schema does not have is still
+// reported in the contract's words.
+TEST_F(OriginalDatabaseTest, ItsOwnNotNullIsReportedAsTheContractsError) {
+  ASSERT_OK(RawSql("UPDATE server SET definition_cid = 'x';"
+                   "ALTER TABLE server ALTER definition_cid SET NOT NULL"));
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore(AppCatalog()));
+  ASSERT_OK_AND_ASSIGN(auto txn, store->Begin(TransactionMode::kReadWrite));
+  EXPECT_THAT(txn->Insert("server", {{"name", Value::Text("n")},
+                                     {"definition", Value::Text("d")}}),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "NOT NULL constraint failed: server.definition_cid"));
+  // The failed statement left the transaction usable.
+  EXPECT_OK(txn->Insert("server", {{"name", Value::Text("n")},
+                                   {"definition", Value::Text("d")},
+                                   {"definition_cid", Value::Text("c")}}));
+  EXPECT_OK(txn->Commit());
+}
+
 // The original's text columns sort by the database's collation; viewer
 // still orders bytewise there.
 TEST_F(OriginalDatabaseTest, OrdersBytewiseWhateverTheDatabaseCollation) {
