@@ -56,11 +56,15 @@ url() { echo "postgresql:///viewer?host=$1&port=$port&user=postgres"; }
 
 running() { [ -f "$1/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$1/data" status >/dev/null 2>&1; }
 
+make_dir() {
+  mkdir -p "$1"
+  chmod 700 "$1"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$1"; fi
+}
+
 init() {
   local dir=$1 throwaway=$2
-  mkdir -p "$dir"
-  chmod 700 "$dir"
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+  make_dir "$dir"
   local locale=(--locale=C.UTF-8)
   if [[ "$("$bin/initdb" --help)" == *--locale-provider* ]]; then
     locale+=(--locale-provider=icu --icu-locale=en-US)
@@ -88,6 +92,17 @@ start() {
   done
   local dir=${1:-$default_dir}
   [ "$throwaway" -eq 1 ] && destroy "$dir"
+  if [ -n "$watch" ]; then
+    # First, so that DIR goes away with PID even if starting fails. The
+    # owner file lets a watcher of an older run tell that DIR now holds
+    # someone else's cluster.
+    make_dir "$dir"
+    echo "$watch" >"$dir/watched.pid"
+    setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
+                    [ "$(cat "$3/watched.pid" 2>/dev/null)" = "$1" ] &&
+                      "$2" destroy "$3"' watcher "$watch" "$script" "$dir" \
+        </dev/null >/dev/null 2>&1 &
+  fi
   if running "$dir"; then url "$dir"; return; fi
   [ -f "$dir/data/PG_VERSION" ] || init "$dir" "$throwaway"
   local settings="-c listen_addresses= -k $dir -p $port -c hba_file=$dir/pg_hba.conf"
@@ -99,15 +114,6 @@ start() {
   if ! as_owner "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -XAtq \
       -c "SELECT 1 FROM pg_database WHERE datname = 'viewer'" | grep -q 1; then
     as_owner "$bin/createdb" -h "$dir" -p "$port" -U postgres viewer
-  fi
-  if [ -n "$watch" ]; then
-    # The owner file lets a watcher of an older run tell that DIR now
-    # holds someone else's cluster.
-    echo "$watch" >"$dir/watched.pid"
-    setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
-                    [ "$(cat "$3/watched.pid" 2>/dev/null)" = "$1" ] &&
-                      "$2" destroy "$3"' watcher "$watch" "$script" "$dir" \
-        </dev/null >/dev/null 2>&1 &
   fi
   url "$dir"
 }

@@ -1,5 +1,9 @@
 #include "tests/storage/backends.h"
 
+#include <stdexcept>
+
+#include "absl/strings/str_cat.h"
+
 #include "engine/memory_store.h"
 #include "postgres_backend/postgres_store.h"
 #include "sqlite_backend/sqlite_store.h"
@@ -39,29 +43,34 @@ absl::StatusOr<std::unique_ptr<Store>> OpenPostgres(
 StoreHarness::StoreHarness(BackendKind kind, const Catalog& catalog,
                            HarnessOptions options)
     : kind_(kind) {
+  absl::StatusOr<std::unique_ptr<Store>> store;
   if (kind == BackendKind::kMemory) {
     MemoryOptions o;
     o.catalog = catalog;
     o.clock = &clock_;
     o.busy_timeout = options.busy_timeout;
     o.byte_limit = options.byte_limit;
-    auto store = MemoryStore::Open(std::move(o));
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (store.ok()) store_ = std::move(*store);
+    store = MemoryStore::Open(std::move(o));
   } else if (kind == BackendKind::kPostgres) {
-    auto store = OpenPostgres(catalog, &clock_, options, &pg_schema_);
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (store.ok()) store_ = std::move(*store);
+    store = OpenPostgres(catalog, &clock_, options, &pg_schema_);
   } else {
     SqliteOptions o;
     o.path = dir_.path() + "/test.db";
     o.catalog = catalog;
     o.clock = &clock_;
     o.busy_timeout = options.busy_timeout;
-    auto store = SqliteStore::Open(std::move(o));
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (store.ok()) store_ = std::move(*store);
+    store = SqliteStore::Open(std::move(o));
   }
+  if (!store.ok()) {
+    // The test cannot run without its store. GoogleTest reports an
+    // exception from a fixture's constructor or a test body as that test's
+    // failure, with this message, and goes on with the next test; a null
+    // store would crash the whole process instead.
+    throw std::runtime_error(absl::StrCat("cannot open the ", BackendName(kind),
+                                          " store for this test: ",
+                                          store.status().ToString()));
+  }
+  store_ = *std::move(store);
 }
 
 StoreHarness::~StoreHarness() {

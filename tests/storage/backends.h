@@ -35,8 +35,10 @@ struct HarnessOptions {
 class PgSchema;
 
 // A store of one backend, with its own manual clock and temporary folder
-// (and, for PostgreSQL, its own schema). If the store cannot be opened,
-// the test fails with the reason and store() must not be used.
+// (and, for PostgreSQL, its own schema). If the store cannot be opened
+// (say, no PostgreSQL server could be started), the constructor throws
+// std::runtime_error with the reason, which GoogleTest reports as the
+// test's failure.
 class StoreHarness {
  public:
   StoreHarness(BackendKind kind, const Catalog& catalog,
