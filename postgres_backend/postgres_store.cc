@@ -120,11 +120,8 @@ absl::StatusOr<std::unique_ptr<Transaction>> PostgresStore::Begin(
       break;
     }
     if (writer) {
-      status = (*conn)->Command("BEGIN ISOLATION LEVEL READ COMMITTED");
-      if (status.ok()) {
-        status = postgres_internal::TakeWriterLock(**conn, layout_->lock_key,
-                                                   deadline - absl::Now());
-      }
+      status = postgres_internal::TakeWriterLock(
+          **conn, layout_->lock_key, deadline - absl::Now(), /*begin=*/true);
     } else {
       // The snapshot of REPEATABLE READ is taken by the first statement
       // that reads; read now, so it is fixed before Begin returns.

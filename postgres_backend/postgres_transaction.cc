@@ -94,19 +94,17 @@ absl::StatusOr<Result> PostgresTransaction::Read(const Sql& sql, size_t table) {
 
 absl::StatusOr<Result> PostgresTransaction::Write(const Sql& sql,
                                                   size_t table) {
-  VIEWER_RETURN_IF_ERROR(
-      Command(absl::StrCat("SAVEPOINT ", kStatementSavepoint)));
+  VIEWER_RETURN_IF_ERROR(CheckAlive());
+  const std::string sp = kStatementSavepoint;
   absl::StatusOr<Result> r =
-      conn_->Run(sql, &schema(table), &table_layout(table));
-  if (r.ok()) {
-    VIEWER_RETURN_IF_ERROR(
-        Command(absl::StrCat("RELEASE SAVEPOINT ", kStatementSavepoint)));
-    return r;
-  }
+      conn_->Pipeline({absl::StrCat("SAVEPOINT ", sp)}, {&sql},
+                      {absl::StrCat("RELEASE SAVEPOINT ", sp)}, &schema(table),
+                      &table_layout(table));
+  if (r.ok()) return r;
   // Undo the statement; the transaction goes on as it was before it.
-  if (!conn_->Broken()) {
-    (void)Command(absl::StrCat("ROLLBACK TO SAVEPOINT ", kStatementSavepoint,
-                               "; RELEASE SAVEPOINT ", kStatementSavepoint));
+  if (!conn_->Broken() && conn_->TransactionStatus() == PQTRANS_INERROR) {
+    (void)conn_->Command(
+        absl::StrCat("ROLLBACK TO SAVEPOINT ", sp, "; RELEASE SAVEPOINT ", sp));
   }
   return Noted(r.status());
 }
@@ -278,7 +276,7 @@ absl::Status PostgresTransaction::DoRelease(size_t depth) {
   return Command(absl::StrCat("RELEASE SAVEPOINT ", SavepointName(depth)));
 }
 
-absl::Status PostgresTransaction::AdvanceSequences() {
+std::optional<Sql> PostgresTransaction::AdvanceSequencesSql() const {
   std::vector<std::string> moves;
   Sql sql;
   for (size_t t : inserted_) {
@@ -292,17 +290,17 @@ absl::Status PostgresTransaction::AdvanceSequences() {
         Quote("id"), ") FROM ", Quote(schema(t).name()),
         "), pg_catalog.pg_sequence_last_value(", p, "::regclass)))"));
   }
-  if (moves.empty()) return absl::OkStatus();
+  if (moves.empty()) return std::nullopt;
   sql.text = absl::StrCat("SELECT ", absl::StrJoin(moves, ", "));
-  VIEWER_RETURN_IF_ERROR(CheckAlive());
-  return Noted(conn_->Run(sql).status());
+  return sql;
 }
 
 absl::Status PostgresTransaction::DoCommit() {
   absl::Status status = CheckAlive();
-  if (status.ok()) status = AdvanceSequences();
   if (status.ok()) {
-    status = conn_->Command("COMMIT");
+    std::optional<Sql> advance = AdvanceSequencesSql();
+    status = advance ? conn_->Pipeline({}, {&*advance}, {"COMMIT"}).status()
+                     : conn_->Command("COMMIT");
     if (!status.ok() && conn_->Broken()) {
       status = absl::UnavailableError(absl::StrCat(
           status.message(),

@@ -156,6 +156,84 @@ absl::StatusOr<Result> Connection::Run(const Sql& sql, const TableSchema* table,
   return StatementError(r.get(), conn_, table, layout);
 }
 
+absl::StatusOr<Result> Connection::Pipeline(
+    const std::vector<std::string>& before,
+    const std::vector<const Sql*>& statements,
+    const std::vector<std::string>& after, const TableSchema* table,
+    const TableLayout* layout) {
+  if (prepared_.size() + statements.size() > kMaxPrepared) {
+    absl::Status s = Command("DEALLOCATE ALL");
+    if (!s.ok()) return s;
+    prepared_.clear();
+  }
+  // What each result answers, in order: a command, a statement's
+  // preparation (in the pipeline too, after `before`, so that a statement
+  // that does not prepare fails inside the caller's savepoint), or a
+  // statement's execution.
+  struct Query {
+    const Sql* prepare = nullptr;  // non-null: the preparation of this
+    std::string name;
+    Result result;
+  };
+  std::vector<Query> queries;
+  for (size_t i = 0; i < before.size(); ++i) queries.emplace_back();
+  size_t last_execution = 0;
+  std::vector<std::unique_ptr<EncodedParams>> params;  // alive until sent
+  if (PQenterPipelineMode(conn_) != 1) {
+    return ConnectionLost(PQerrorMessage(conn_));
+  }
+  auto command = [this](const std::string& text) {
+    return PQsendQueryParams(conn_, text.c_str(), 0, nullptr, nullptr, nullptr,
+                             nullptr, 1) == 1;
+  };
+  bool sent = true;
+  for (const std::string& c : before) sent = sent && command(c);
+  for (const Sql* sql : statements) {
+    if (!sent) break;
+    auto it = prepared_.find(sql->text);
+    std::string name =
+        it != prepared_.end() ? it->second : absl::StrCat("v", next_name_++);
+    if (it == prepared_.end()) {
+      sent = PQsendPrepare(conn_, name.c_str(), sql->text.c_str(),
+                           static_cast<int>(sql->types.size()),
+                           sql->types.data()) == 1;
+      queries.push_back(Query{sql, name, Result()});
+    }
+    params.push_back(std::make_unique<EncodedParams>(sql->params));
+    const EncodedParams& p = *params.back();
+    sent = sent && PQsendQueryPrepared(conn_, name.c_str(), p.size(), p.data(),
+                                       p.lengths(), p.formats(), 1) == 1;
+    queries.push_back(Query{nullptr, name, Result()});
+    last_execution = queries.size() - 1;
+  }
+  for (const std::string& c : after) {
+    sent = sent && command(c);
+    queries.emplace_back();
+  }
+  sent = sent && PQpipelineSync(conn_) == 1;
+  // Every query's results end with a null; the sync's result does not.
+  bool synced = false;
+  if (sent) {
+    for (Query& q : queries) {
+      while (PGresult* next = PQgetResult(conn_)) q.result = Result(next);
+    }
+    Result sync(PQgetResult(conn_));
+    synced = PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
+  }
+  if (PQexitPipelineMode(conn_) != 1 || !synced) {
+    return ConnectionLost(PQerrorMessage(conn_));
+  }
+  for (Query& q : queries) {
+    ExecStatusType status = PQresultStatus(q.result.get());
+    if (q.result.get() == nullptr ||
+        (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) {
+      return StatementError(q.result.get(), conn_, table, layout);
+    }
+    if (q.prepare != nullptr) prepared_.emplace(q.prepare->text, q.name);
+  }
+  return std::move(queries[last_execution].result);
+}
+
 std::string Connection::Parameter(const char* name) const {
   const char* v = PQparameterStatus(conn_, name);
   return v ? v : "";

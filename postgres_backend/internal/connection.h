@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -86,8 +87,25 @@ class Connection {
   absl::StatusOr<Result> Run(const Sql& sql, const TableSchema* table = nullptr,
                              const TableLayout* layout = nullptr);
 
-  // True once the connection is lost; it is then useless.
-  bool Broken() const { return PQstatus(conn_) == CONNECTION_BAD; }
+  // Runs, in one round trip (libpq's pipeline mode), the parameterless
+  // commands `before`, then each of `statements` as prepared statements
+  // (prepared there too when new), then the commands `after`. The first
+  // that fails ends the run (the server skips the rest); its error is
+  // returned, and the transaction is then in the state that error left it
+  // in. Returns the result of the last of `statements`, which must not be
+  // empty.
+  absl::StatusOr<Result> Pipeline(const std::vector<std::string>& before,
+                                  const std::vector<const Sql*>& statements,
+                                  const std::vector<std::string>& after,
+                                  const TableSchema* table = nullptr,
+                                  const TableLayout* layout = nullptr);
+
+  // True once the connection is lost (or was left in pipeline mode by a
+  // failure): it is then useless.
+  bool Broken() const {
+    return PQstatus(conn_) == CONNECTION_BAD ||
+           PQpipelineStatus(conn_) != PQ_PIPELINE_OFF;
+  }
   // PQTRANS_IDLE outside a transaction, PQTRANS_INTRANS inside one,
   // PQTRANS_INERROR inside a failed one, PQTRANS_UNKNOWN when lost.
   PGTransactionStatusType TransactionStatus() const {

@@ -6,8 +6,9 @@
 // PostgreSQL aborts a whole transaction when one statement fails, where the
 // contract wants the transaction as it was before that statement. So every
 // statement that writes runs under an internal savepoint, rolled back when
-// the statement fails. A read that fails (which only a lost connection or
-// the server running out of something can make happen) leaves the
+// the statement fails; savepoint, statement and release go in one round
+// trip (Connection::Pipeline). A read that fails (which only a lost connection
+// or the server running out of something can make happen) leaves the
 // transaction unusable: every later call reports that first error.
 //
 // After a writer's inserts, Commit moves each table's id sequence up to
@@ -19,6 +20,7 @@
 #define VIEWER_POSTGRES_BACKEND_INTERNAL_POSTGRES_TRANSACTION_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,8 +94,9 @@ class PostgresTransaction final : public Transaction {
   absl::Status CheckFits(size_t table, size_t column, const Value& v) const;
   // Reads every row of a SELECT ColumnList(table) statement.
   absl::StatusOr<std::vector<Row>> ReadRows(const Sql& sql, size_t table);
-  // Moves the id sequence of every table this transaction inserted into.
-  absl::Status AdvanceSequences();
+  // The statement that moves the id sequence of every table this
+  // transaction inserted into, if any.
+  std::optional<Sql> AdvanceSequencesSql() const;
   // Returns the connection to the pool and the write slot.
   void Finish();
 

@@ -249,15 +249,16 @@ absl::StatusOr<Layout> SetUpInTransaction(Connection& conn,
 }  // namespace
 
 absl::Status TakeWriterLock(Connection& conn, int64_t key,
-                            absl::Duration timeout) {
+                            absl::Duration timeout, bool begin) {
   // lock_timeout 0 would mean "wait for ever".
   const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(timeout));
   Sql set;
   set.text = "SELECT pg_catalog.set_config('lock_timeout', $1, true)";
   set.Param(Value::Text(absl::StrCat(ms, "ms")), kTextOid);
-  VIEWER_RETURN_IF_ERROR(conn.Run(set).status());
-  return conn.Run(OneParam("SELECT pg_catalog.pg_advisory_xact_lock($1)", key))
-      .status();
+  const Sql lock = OneParam("SELECT pg_catalog.pg_advisory_xact_lock($1)", key);
+  std::vector<std::string> before;
+  if (begin) before.push_back("BEGIN ISOLATION LEVEL READ COMMITTED");
+  return conn.Pipeline(before, {&set, &lock}, {}).status();
 }
 
 absl::StatusOr<Layout> SetUpSchema(Connection& conn, const Catalog& catalog,

@@ -33,11 +33,12 @@ absl::StatusOr<Layout> SetUpSchema(Connection& conn, const Catalog& catalog,
                                    absl::string_view server,
                                    absl::Duration busy_timeout);
 
-// Takes the writers' transaction-scoped advisory lock `key` inside the
-// open transaction of `conn`, waiting up to `timeout` (at least 1 ms), else
-// DatabaseLocked().
+// Takes the writers' transaction-scoped advisory lock `key`, waiting up
+// to `timeout` (at least 1 ms), else DatabaseLocked(): inside the open
+// transaction of `conn`, or, with `begin`, in a transaction it begins at
+// READ COMMITTED first, all in one round trip.
 absl::Status TakeWriterLock(Connection& conn, int64_t key,
-                            absl::Duration timeout);
+                            absl::Duration timeout, bool begin = false);
 
 }  // namespace viewer::postgres_internal
 
