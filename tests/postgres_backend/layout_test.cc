@@ -185,8 +185,9 @@ TEST_F(OriginalDatabaseTest, RefusesWhatItsNarrowerColumnsCannotHold) {
 // A constraint of the database that the schema does not have is still
 // reported in the contract's words.
 TEST_F(OriginalDatabaseTest, ItsOwnNotNullIsReportedAsTheContractsError) {
-  ASSERT_OK(RawSql("UPDATE server SET definition_cid = 'x';"
-                   "ALTER TABLE server ALTER definition_cid SET NOT NULL"));
+  ASSERT_OK(
+      RawSql("UPDATE server SET definition_cid = 'x';"
+             "ALTER TABLE server ALTER definition_cid SET NOT NULL"));
   ASSERT_OK_AND_ASSIGN(auto store, OpenStore(AppCatalog()));
   ASSERT_OK_AND_ASSIGN(auto txn, store->Begin(TransactionMode::kReadWrite));
   EXPECT_THAT(txn->Insert("server", {{"name", Value::Text("n")},
@@ -198,6 +199,26 @@ TEST_F(OriginalDatabaseTest, ItsOwnNotNullIsReportedAsTheContractsError) {
                                    {"definition", Value::Text("d")},
                                    {"definition_cid", Value::Text("c")}}));
   EXPECT_OK(txn->Commit());
+}
+
+// Another program changes the layout under a running store: the statement
+// that no longer prepares fails, and the transaction goes on.
+TEST_F(OriginalDatabaseTest, AStatementThatNoLongerPreparesChangesNothing) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore(AppCatalog()));
+  ASSERT_OK(RawSql("ALTER TABLE server DROP COLUMN definition_cid"));
+  ASSERT_OK_AND_ASSIGN(auto txn, store->Begin(TransactionMode::kReadWrite));
+  ASSERT_OK(txn->Insert("export", {{"cid", Value::Text("AAAAAAAA")}}));
+  auto failed = txn->Insert(
+      "server", {{"name", Value::Text("n")}, {"definition", Value::Text("d")}});
+  EXPECT_THAT(failed, StatusIs(StatusCode::kInternal));
+  EXPECT_THAT(std::string(failed.status().message()),
+              HasSubstr("\"definition_cid\" of relation \"server\" does not "
+                        "exist (SQLSTATE 42703)"));
+  ASSERT_OK(txn->Insert("export", {{"cid", Value::Text("AAAAAAAB")}}));
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(Raw("SELECT string_agg(cid, ' ' ORDER BY id) FROM export"),
+            "AAAAAAAA AAAAAAAB");
+  EXPECT_EQ(Raw("SELECT count(*) FROM server"), "2");
 }
 
 // The original's text columns sort by the database's collation; viewer
