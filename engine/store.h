@@ -15,6 +15,12 @@
 // Error codes (the same code and message on both backends):
 //   kAlreadyExists       "UNIQUE constraint failed: server.name"
 //   kInvalidArgument     "NOT NULL constraint failed: server.definition",
+//                        "TEXT must be UTF-8 without NUL bytes:
+//                        server.name" (a TEXT value inserted or assigned;
+//                        a filter's operand may hold any bytes),
+//                        "value too long for an indexed column (2048
+//                        bytes at most): server.name" (a TEXT or BLOB
+//                        value stored in an indexed or unique column),
 //                        unknown table/column, a value of the wrong type,
 //                        a negative limit, ...
 //   kNotFound            "no row with id 7 in server"
@@ -222,6 +228,21 @@ absl::Status RowNotFound(const TableSchema& table, int64_t id);
 absl::Status UniqueViolation(const TableSchema& table, size_t column);
 absl::Status NotNullViolation(const TableSchema& table, size_t column);
 absl::Status DatabaseLocked();
+// What a stored TEXT value may hold on every backend: valid UTF-8
+// (shortest forms, no surrogates, nothing past U+10FFFF) without NUL
+// bytes, since PostgreSQL can store nothing else as text. Inserting or
+// assigning any other TEXT value is refused with InvalidText before a
+// backend sees it; bytes that are not such text belong in a BLOB. A
+// filter's TEXT operand may still hold any bytes and compares bytewise
+// (so "a\0" matches nothing, and the prefix "\xc3" matches "é").
+bool IsStorableText(absl::string_view bytes);
+absl::Status InvalidText(const TableSchema& table, size_t column);
+// The most bytes a TEXT or BLOB value may have in an indexed or unique
+// column, on every backend: PostgreSQL's B-tree indexes hold entries of
+// about 2.7 kB at most. Longer values are refused with IndexedValueTooLong
+// when stored; a filter's operand may be longer (it matches nothing).
+inline constexpr size_t kMaxIndexedBytes = 2048;
+absl::Status IndexedValueTooLong(const TableSchema& table, size_t column);
 absl::Status IntegerOverflow();
 
 }  // namespace viewer

@@ -1,5 +1,5 @@
-// The backend-independent half of Transaction: name resolution, type and
-// NOT NULL checks, defaults and "now". Everything here runs identically for
+// The backend-independent half of Transaction: name resolution, type,
+// TEXT, index size and NOT NULL checks, defaults and "now". Everything here runs identically for
 // both backends, so these rules cannot drift between them.
 #include <algorithm>
 
@@ -29,7 +29,29 @@ absl::Status CheckKind(const TableSchema& t, size_t c, const Value& v,
   return absl::OkStatus();
 }
 
+// What every backend can store (a filter's operand may be any value of
+// the column's kind): text that is UTF-8 without NUL bytes, and in an
+// indexed column no more than an index entry holds.
+absl::Status CheckStorable(const TableSchema& t, size_t c, const Value& v) {
+  if (v.kind() == ValueKind::kText && !IsStorableText(v.text())) {
+    return InvalidText(t, c);
+  }
+  const Column& col = t.column(c);
+  if ((col.indexed || col.unique) &&
+      (v.kind() == ValueKind::kText || v.kind() == ValueKind::kBlob) &&
+      v.bytes().size() > kMaxIndexedBytes) {
+    return IndexedValueTooLong(t, c);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status IndexedValueTooLong(const TableSchema& table, size_t column) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "value too long for an indexed column (", kMaxIndexedBytes,
+      " bytes at most): ", table.name(), ".", table.column(column).name));
+}
 
 absl::Status RowNotFound(const TableSchema& table, int64_t id) {
   return absl::NotFoundError(
@@ -46,6 +68,50 @@ absl::Status NotNullViolation(const TableSchema& table, size_t column) {
   return absl::InvalidArgumentError(absl::StrCat(
       "NOT NULL constraint failed: ", table.name(), ".",
       table.column(column).name));
+}
+
+bool IsStorableText(absl::string_view bytes) {
+  // UTF-8 as RFC 3629 defines it: shortest forms only, no surrogates,
+  // nothing past U+10FFFF; and no NUL, which PostgreSQL cannot hold.
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = p + bytes.size();
+  while (p < end) {
+    const unsigned char b = *p;
+    if (b < 0x80) {
+      if (b == 0) return false;
+      ++p;
+      continue;
+    }
+    size_t n;          // continuation bytes
+    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+    if (b >= 0xC2 && b <= 0xDF) {
+      n = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      n = 2;
+      if (b == 0xE0) lo = 0xA0;  // overlong
+      if (b == 0xED) hi = 0x9F;  // surrogates
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      n = 3;
+      if (b == 0xF0) lo = 0x90;  // overlong
+      if (b == 0xF4) hi = 0x8F;  // past U+10FFFF
+    } else {
+      return false;
+    }
+    if (static_cast<size_t>(end - p) <= n || p[1] < lo || p[1] > hi) {
+      return false;
+    }
+    for (size_t i = 2; i <= n; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+absl::Status InvalidText(const TableSchema& table, size_t column) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("TEXT must be UTF-8 without NUL bytes: ", table.name(), ".",
+                   table.column(column).name));
 }
 
 absl::Status DatabaseLocked() {
@@ -94,6 +160,7 @@ absl::StatusOr<int64_t> Transaction::Insert(absl::string_view table,
           absl::StrCat("column given twice: ", s.name(), ".", name));
     }
     VIEWER_RETURN_IF_ERROR(CheckKind(s, c, value, ""));
+    VIEWER_RETURN_IF_ERROR(CheckStorable(s, c, value));
     given[c] = true;
     row[c] = value;
   }
@@ -140,6 +207,7 @@ absl::StatusOr<Transaction::BoundAssignments> Transaction::BindUpdate(
           absl::StrCat("column given twice: ", s.name(), ".", name));
     }
     VIEWER_RETURN_IF_ERROR(CheckKind(s, c, value, ""));
+    VIEWER_RETURN_IF_ERROR(CheckStorable(s, c, value));
     given[c] = true;
     set.push_back({c, value});
   }

@@ -4,15 +4,18 @@
 # The Debian packages viewer builds with.
 VIEWER_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config
-  libabsl-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
+  libabsl-dev libsqlite3-dev libpq-dev libcpp-httplib-dev nlohmann-json3-dev
   libcxxopts-dev libssl-dev
 )
 # What the tests need beyond the build: test libraries, clang's libFuzzer
 # for the fuzz targets, strace for the "memory mode writes nothing" test,
-# Chromium and its WebDriver for the browser test, sqlite3 for checks.
+# Chromium and its WebDriver for the browser test, sqlite3 for checks, and
+# a PostgreSQL server the tests start a throwaway cluster of
+# (scripts/pg_cluster.sh).
 VIEWER_TEST_PACKAGES=(
   googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   clang libclang-rt-14-dev strace chromium chromium-driver sqlite3
+  postgresql
 )
 
 # ensure_packages PKG...: installs the ones not installed yet.

@@ -155,7 +155,7 @@ inline absl::Status FillSample(Transaction& txn, SampleOptions o = {}) {
                     {"entity_name", text(absl::StrCat("server-", i % 3))},
                     {"action", text("update")},
                     {"message", i % 2 ? Value::Null() : text(unicode)},
-                    {"content", text(std::string("with\0nul", 8))},
+                    {"content", text("with\x01control")},
                     {"created_at", t(i)}})
             .status());
   }

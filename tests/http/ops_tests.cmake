@@ -16,7 +16,7 @@ add_dependencies(http_live_testing viewer)
 add_executable(http_ops_test keep_handler_test.cc ops_handler_test.cc)
 target_link_libraries(http_ops_test PRIVATE http_testing)
 gtest_discover_tests(http_ops_test TEST_PREFIX "unit.http."
-                     PROPERTIES LABELS unit)
+                     PROPERTIES LABELS unit ${VIEWER_PG_TEST_PROPERTIES})
 
 add_executable(ops_e2e_test ops_e2e_test.cc)
 target_link_libraries(ops_e2e_test PRIVATE http_live_testing)

@@ -101,7 +101,8 @@ TEST_F(LayoutTest, StoresValuesAsTheOriginalApplicationDid) {
 
 TEST_F(LayoutTest, ReadsBackEveryByte) {
   using namespace std::string_literals;
-  const std::string text = "nul\0and\xff\xfe bytes"s;
+  // Text is UTF-8 without NUL (engine/store.h); blobs hold any bytes.
+  const std::string text = "\x01control \xc3\xa9 \xf4\x8f\xbf\xbf bytes"s;
   const std::string blob = "\0\x01\xff"s;
   ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
   ASSERT_OK_AND_ASSIGN(auto txn, store->Begin(TransactionMode::kReadWrite));

@@ -79,21 +79,22 @@ TEST_F(QueryTest, PrefixIsCaseSensitive) {
 }
 
 TEST_F(QueryTest, PrefixHandlesFfAndNulBytes) {
-  AddServers({"\xff", "\xff\xff", "\xff\x01", "a\xff",
-              "a\xff"
-              "b",
-              "b", "a", "a\0z"s, "\xfe\xff"});
-  EXPECT_THAT(PrefixNames("\xff"), ElementsAre("\xff", "\xff\xff", "\xff\x01"));
-  EXPECT_THAT(PrefixNames("\xff\xff"), ElementsAre("\xff\xff"));
-  EXPECT_THAT(PrefixNames("a\xff"), ElementsAre("a\xff",
-                                                "a\xff"
-                                                "b"));
-  EXPECT_THAT(PrefixNames("\xfe"), ElementsAre("\xfe\xff"));
-  EXPECT_THAT(PrefixNames("a\0"s), ElementsAre("a\0z"s));
-  EXPECT_THAT(PrefixNames("a"), ElementsAre("a\xff",
-                                            "a\xff"
-                                            "b",
-                                            "a", "a\0z"s));
+  // Stored text is UTF-8 without NUL (engine/store.h), so its highest bytes
+  // are those of U+10FFFF; a prefix may hold any bytes.
+  const std::string top = "\xf4\x8f\xbf\xbf";    // U+10FFFF
+  const std::string below = "\xf4\x8f\xbf\xbe";  // U+10FFFE
+  AddServers({top, top + top, top + "\x01", "a" + top, "a" + top + "b", "b",
+              "a", below + top});
+  EXPECT_THAT(PrefixNames(top), ElementsAre(top, top + top, top + "\x01"));
+  EXPECT_THAT(PrefixNames(top + top), ElementsAre(top + top));
+  EXPECT_THAT(PrefixNames("a" + top),
+              ElementsAre("a" + top, "a" + top + "b"));
+  EXPECT_THAT(PrefixNames(below), ElementsAre(below + top));
+  EXPECT_THAT(PrefixNames("\xf4\x8f"),
+              ElementsAre(top, top + top, top + "\x01", below + top));
+  EXPECT_THAT(PrefixNames("\xff"), ElementsAre());
+  EXPECT_THAT(PrefixNames("a\0"s), ElementsAre());
+  EXPECT_THAT(PrefixNames("a"), ElementsAre("a" + top, "a" + top + "b", "a"));
 }
 
 TEST_F(QueryTest, EmptyPrefixMatchesEveryNonNullValue) {

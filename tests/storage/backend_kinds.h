@@ -22,17 +22,17 @@
 
 namespace viewer::testing {
 
-enum class BackendKind { kMemory, kSqlite };
+enum class BackendKind { kMemory, kSqlite, kPostgres };
 
 // Every backend, in the order comparisons name them.
-inline constexpr BackendKind kBackends[] = {BackendKind::kMemory,
-                                            BackendKind::kSqlite};
+inline constexpr BackendKind kBackends[] = {
+    BackendKind::kMemory, BackendKind::kSqlite, BackendKind::kPostgres};
 
 // The backend whose semantics the contract follows where it is silent
 // (SQLite's): comparison tests hold every other backend to it.
 inline constexpr BackendKind kReferenceBackend = BackendKind::kSqlite;
 
-// "memory", "sqlite": used in test names and failure messages.
+// "memory", "sqlite", "postgres": used in test names and failure messages.
 std::string BackendName(BackendKind kind);
 
 struct BackendOptions {
@@ -45,14 +45,21 @@ struct BackendOptions {
 // An empty store of `kind` holding `catalog`, its files (if any) in the
 // existing folder `dir`, its "now" from `clock` (not owned). Opening again
 // with the same `dir` gives a second handle on the same data where the
-// backend has such a thing (see SharesData).
+// backend has such a thing (see SharesData). A PostgreSQL store lives in a
+// schema named after `dir` in the test run's cluster (tests/postgres/
+// pg_cluster.h), started on first use; ReleaseBackend drops it.
 absl::StatusOr<std::unique_ptr<Store>> OpenBackend(
     BackendKind kind, const Catalog& catalog, Clock* clock,
     const std::string& dir, const BackendOptions& options);
 
 // True when two OpenBackend calls with one `dir` open the same data, as two
-// processes sharing a database file would: SQLite yes, memory no.
+// processes sharing a database would: SQLite and PostgreSQL yes, memory no.
 bool SharesData(BackendKind kind);
+
+// Frees what OpenBackend(kind, ..., dir, ...) made outside `dir` (the
+// PostgreSQL schema), once every store opened on `dir` is closed. Nothing
+// to do for the others: their data dies with the store or with `dir`.
+void ReleaseBackend(BackendKind kind, const std::string& dir);
 
 }  // namespace viewer::testing
 

@@ -31,7 +31,11 @@ namespace viewer::testing {
 
 using HarnessOptions = BackendOptions;
 
-// A store of one backend, with its own manual clock and temporary folder.
+// A store of one backend, with its own manual clock and temporary folder
+// (and, for PostgreSQL, its own schema). If the store cannot be opened
+// (say, no PostgreSQL server could be started), the constructor throws
+// std::runtime_error with the reason, which GoogleTest reports as the
+// test's failure.
 class StoreHarness {
  public:
   StoreHarness(BackendKind kind, const Catalog& catalog,
@@ -58,7 +62,7 @@ inline ::testing::internal::ParamGenerator<BackendKind> AllBackends() {
   return ::testing::ValuesIn(kBackends);
 }
 
-// Prints "memory" or "sqlite" in test names and failures.
+// Prints "memory", "sqlite" or "postgres" in test names and failures.
 inline void PrintTo(BackendKind kind, std::ostream* os) {
   *os << BackendName(kind);
 }

@@ -15,10 +15,10 @@ TEST_P(Ordering, TextIsBytewise) {
   for (const char* n : {"b", "B", "a", "A", "_", "é", "Z", "aa", "\x7f"}) {
     AddThing(n);
   }
-  AddThing(std::string("\xff", 1));
+  AddThing("\xf4\x8f\xbf\xbf");  // U+10FFFF, the highest code point
   EXPECT_THAT(Names({.order_by = {{"name"}}}),
               ElementsAre("A", "B", "Z", "_", "a", "aa", "b", "\x7f", "é",
-                          "\xff"));
+                          "\xf4\x8f\xbf\xbf"));
 }
 
 TEST_P(Ordering, NullsFirstAscendingLastDescending) {
@@ -167,13 +167,15 @@ TEST_P(Prefix, CaseSensitiveAndLiteral) {
 }
 
 TEST_P(Prefix, HighBytesAndBlobs) {
-  AddThing("\xff\xff" "a", {{"data", B("\xff\xff")}});
-  AddThing("\xff\xff", {{"data", B(std::string("\xff\x00", 2))}});
-  AddThing("\xff" "a", {{"data", B("\xfe")}});
+  // Text is UTF-8, so its highest bytes are those of U+10FFFF.
+  const std::string top = "\xf4\x8f\xbf\xbf";
+  AddThing(top + top + "a", {{"data", B("\xff\xff")}});
+  AddThing(top + top, {{"data", B(std::string("\xff\x00", 2))}});
+  AddThing(top + "a", {{"data", B("\xfe")}});
   AddThing("x", {{"data", B("")}});
-  Query q{.where = {Filter::Prefix("name", T("\xff\xff"))},
+  Query q{.where = {Filter::Prefix("name", T(top + top))},
           .order_by = {{"name"}}};
-  EXPECT_THAT(Names(q), ElementsAre("\xff\xff", "\xff\xff" "a"));
+  EXPECT_THAT(Names(q), ElementsAre(top + top, top + top + "a"));
   q.where = {Filter::Prefix("data", B("\xff"))};
   EXPECT_EQ(Names(q).size(), 2u);
   q.where = {Filter::Prefix("data", B(""))};

@@ -1,6 +1,9 @@
 // Contract tests on every backend: value round trips, defaults, "now on
 // update", NOT NULL and UNIQUE, row ids.
 #include <climits>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "tests/storage/contract_fixture.h"
 
@@ -8,6 +11,7 @@ namespace viewer::testing {
 namespace {
 
 using ::absl::StatusCode;
+using ::testing::ElementsAre;
 
 class Values : public ContractTest {};
 
@@ -72,12 +76,117 @@ TEST_P(Values, TextFullOfSqlQuotes) {
   EXPECT_EQ(rows[0][kNote].text(), nasty);
 }
 
-TEST_P(Values, TextWithNulBytes) {
-  const std::string text("a\0b\0", 4);
-  int64_t id = AddThing(text);
-  auto txn = h_.Read();
-  ASSERT_OK_AND_ASSIGN(Row row, txn->Get("thing", id));
-  EXPECT_EQ(row[kName].text(), text);
+// TEXT holds UTF-8 without NUL bytes on every backend (PostgreSQL can
+// hold nothing else); storing anything else is refused the same way
+// everywhere, changes nothing, and leaves the transaction usable.
+TEST_P(Values, TextMustBeUtf8WithoutNulBytes) {
+  const int64_t id = AddThing("kept", {{"note", T("note")}});
+  const std::vector<Row> before = All();
+  const std::string bad[] = {
+      std::string("a\0b", 3),  // NUL
+      "\xff",                  // never in UTF-8
+      "a\x80",                 // a lone continuation byte
+      "\xc3",                  // cut short
+      "\xc0\xaf",              // overlong "/"
+      "\xed\xa0\x80",          // a surrogate (U+D800)
+      "\xf4\x90\x80\x80",      // past U+10FFFF
+  };
+  auto txn = h_.Write();
+  for (const std::string& text : bad) {
+    SCOPED_TRACE(Value::Text(text).DebugString());
+    EXPECT_THAT(txn->Insert("thing", {{"name", T(text)}}),
+                StatusIs(StatusCode::kInvalidArgument,
+                         "TEXT must be UTF-8 without NUL bytes: thing.name"));
+    EXPECT_THAT(txn->Update("thing", id, {{"note", T(text)}}),
+                StatusIs(StatusCode::kInvalidArgument,
+                         "TEXT must be UTF-8 without NUL bytes: thing.note"));
+    EXPECT_THAT(txn->UpdateWhere("thing", {Filter::Eq("id", I(id))},
+                                 {{"tag", T(text)}}),
+                StatusIs(StatusCode::kInvalidArgument,
+                         "TEXT must be UTF-8 without NUL bytes: thing.tag"));
+  }
+  // Blobs hold any bytes; the edges of UTF-8 are text.
+  const std::string good[] = {"\x7f", "\xc2\x80", "\xed\x9f\xbf",
+                              "\xee\x80\x80", "\xef\xbf\xbf",
+                              "\xf4\x8f\xbf\xbf"};
+  for (const std::string& text : good) {
+    EXPECT_OK(txn->Insert("thing", {{"name", T(text)},
+                                    {"data", B(std::string("\0\xff", 2))}}));
+  }
+  ASSERT_OK(txn->Rollback());
+  EXPECT_EQ(All(), before);
+}
+
+// Every backend refuses what PostgreSQL's B-tree indexes cannot hold, the
+// same way: a value stored in an indexed or unique column is at most
+// kMaxIndexedBytes. Letters that do not repeat, so that compression
+// cannot make a longer value fit on PostgreSQL.
+TEST_P(Values, IndexedValuesHoldAtMost2048Bytes) {
+  std::string longest;
+  for (uint32_t x = 1; longest.size() < kMaxIndexedBytes;) {
+    x = x * 1103515245 + 12345;
+    longest.push_back(static_cast<char>('a' + (x >> 16) % 26));
+  }
+  const std::string too_long = longest + "z";
+  const int64_t id = AddThing("kept");
+  const std::vector<Row> before = All();
+  auto txn = h_.Write();
+  const std::string message =
+      "value too long for an indexed column (2048 bytes at most): ";
+  EXPECT_THAT(txn->Insert("thing", {{"name", T(too_long)}}),
+              StatusIs(StatusCode::kInvalidArgument, message + "thing.name"));
+  EXPECT_THAT(txn->Update("thing", id, {{"tag", T(too_long)}}),
+              StatusIs(StatusCode::kInvalidArgument, message + "thing.tag"));
+  EXPECT_THAT(txn->Insert("other", {{"code", T(too_long)},
+                                    {"payload", B("p")}}),
+              StatusIs(StatusCode::kInvalidArgument, message + "other.code"));
+  // A filter's operand may be longer: it matches nothing.
+  EXPECT_EQ(txn->Count("thing", {Filter::Eq("name", T(too_long))}).value_or(-1),
+            0);
+  ASSERT_OK(txn->Rollback());
+  EXPECT_EQ(All(), before);
+
+  txn = h_.Write();
+  ASSERT_OK_AND_ASSIGN(int64_t added,
+                       txn->Insert("thing", {{"name", T(longest)},
+                                             {"tag", T(longest)},
+                                             {"note", T(too_long + too_long)}}));
+  EXPECT_OK(txn->Insert("other", {{"code", T(longest)}, {"payload", B("p")}}));
+  ASSERT_OK(txn->Commit());
+  txn = h_.Read();
+  ASSERT_OK_AND_ASSIGN(Row row, txn->Get("thing", added));
+  EXPECT_EQ(row[kName].text(), longest);
+  EXPECT_EQ(row[kNote].text(), too_long + too_long);
+}
+
+// A filter's text operand may hold any bytes; it compares bytewise with
+// the stored text, so it can match although it could not be stored.
+TEST_P(Values, TextFiltersTakeAnyBytes) {
+  AddThing("a", {{"tag", T("\xc3\xa9t\xc3\xa9")}});  // "été"
+  AddThing("b", {{"tag", T("z")}});
+  AddThing("c");
+  const std::string nul("\xc3\xa9\0", 3);
+  const std::string cut("\xc3");  // the first byte of "é"
+  const std::string high("\xff");
+  using ::testing::IsEmpty;
+  EXPECT_THAT(Names({{Filter::Eq("tag", T(nul))}}), IsEmpty());
+  EXPECT_THAT(Names({{Filter::Ne("tag", T(high))}}), ElementsAre("a", "b"));
+  EXPECT_THAT(Names({{Filter::Prefix("tag", T(cut))}}), ElementsAre("a"));
+  EXPECT_THAT(Names({{Filter::Prefix("tag", T(nul))}}), IsEmpty());
+  EXPECT_THAT(Names({{Filter::Lt("tag", T(high))}}), ElementsAre("a", "b"));
+  EXPECT_THAT(Names({{Filter::Gt("tag", T(cut))}}), ElementsAre("a"));
+  EXPECT_THAT(Names({{Filter::Le("tag", T(std::string("z\0", 2)))}}),
+              ElementsAre("b"));
+  EXPECT_THAT(Names({{Filter::In("tag", {T("z"), T(nul), Value::Null()})}}),
+              ElementsAre("b"));
+  auto txn = h_.Write();
+  EXPECT_EQ(txn->DeleteWhere("thing", {Filter::Eq("tag", T(nul))}).value_or(-1),
+            0);
+  EXPECT_EQ(txn->UpdateWhere("thing", {Filter::Prefix("tag", T(cut))},
+                             {{"note", T("e")}})
+                .value_or(-1),
+            1);
+  EXPECT_EQ(txn->Count("thing", {Filter::Ne("tag", T(nul))}).value_or(-1), 2);
 }
 
 TEST_P(Values, IntegerExtremes) {
