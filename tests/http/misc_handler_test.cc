@@ -32,7 +32,7 @@ TEST_P(MiscTest, HomeHasNavCountsAndBannerInMemoryModeOnly) {
                 std::string::npos,
             memory);
   json j = ViewerFixture::Json(v.GetJson("/"));
-  EXPECT_EQ(j["mode"], StoreModeName(ModeOf(GetParam())));
+  EXPECT_EQ(j["mode"], std::string(StoreModeName(ModeOf(GetParam()))));
   EXPECT_EQ(j["counts"]["servers"], 1);
 }
 
@@ -145,7 +145,7 @@ TEST_P(MiscTest, StatusJson) {
   ASSERT_EQ(Status(v.PostJson("/servers", {{"name", "s"}, {"definition", "d"}})), 201);
   v.clock().Advance(absl::Seconds(90));
   json s = ViewerFixture::Json(v.Get("/status.json"));
-  EXPECT_EQ(s["mode"], StoreModeName(ModeOf(GetParam())));
+  EXPECT_EQ(s["mode"], std::string(StoreModeName(ModeOf(GetParam()))));
   // The database line names the backend; PostgreSQL's names its version.
   if (GetParam() == BackendKind::kPostgres) {
     EXPECT_THAT(s["database"].get<std::string>(), HasSubstr("(PostgreSQL "));
