@@ -14,6 +14,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct Target {
   std::string name;
   std::function<absl::StatusOr<std::unique_ptr<Store>>(const std::string&)>
       open;
+  // The backend, whose data outside the folder (a PostgreSQL schema) is
+  // released after the case; none for the reference model.
+  std::optional<testing::BackendKind> kind;
 };
 
 std::vector<Target> Targets() {
@@ -53,11 +57,13 @@ std::vector<Target> Targets() {
          return std::make_unique<ReferenceStore>(std::move(o));
        }});
   for (testing::BackendKind kind : testing::kBackends) {
-    out.push_back({testing::BackendName(kind), [kind](const std::string& dir) {
+    out.push_back({testing::BackendName(kind),
+                   [kind](const std::string& dir) {
                      return testing::OpenBackend(kind, BankCatalog(),
                                                  SystemClock::Get(), dir,
                                                  {.busy_timeout = kWriterWait});
-                   }});
+                   },
+                   kind});
   }
   return out;
 }
@@ -108,6 +114,15 @@ void RunCase(const Target& target, int64_t* snapshots, int64_t* overlapping) {
   const auto scripts = GenScripts();
   ScratchDir dir;
   RC_ASSERT(!dir.path().empty());
+  // Declared before the store, so it runs after the store is closed, even
+  // when the case fails (RC_FAIL throws).
+  struct Release {
+    const Target& target;
+    const std::string& dir;
+    ~Release() {
+      if (target.kind) testing::ReleaseBackend(*target.kind, dir);
+    }
+  } release{target, dir.path()};
   auto opened = target.open(dir.path());
   if (!opened.ok()) RC_FAIL("cannot open: " + opened.status().ToString());
   Store& store = **opened;

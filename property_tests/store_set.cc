@@ -76,6 +76,9 @@ StoreSet::~StoreSet() {
     side->txn.reset();
     side->second.reset();
     side->store.reset();
+    if (side->kind) {
+      testing::ReleaseBackend(*side->kind, dir_ + "/" + side->name);
+    }
   }
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);

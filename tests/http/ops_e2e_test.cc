@@ -1,4 +1,4 @@
-// The real viewer binary, operating memory mode (issue 6): the new flags
+// The real viewer binary, operating memory mode: the new flags
 // and their one-line errors, dump at exit then the same data on disk,
 // --load of a dump and of an export document, POST /api/dump writing only
 // the file named at start, and the read-only demo.

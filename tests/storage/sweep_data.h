@@ -1,10 +1,11 @@
 // The data of the column sweep (sweep_equivalence_test.cc): for every
 // column of every application table, a fixed set of rows whose values in
 // that column repeat, differ in case and in bytes that break naive code
-// (0x00, 0xFF, '_', '%', non-ASCII), include NULL where the column allows
-// it and the extremes of its type; and the operands to filter, order and
-// write that column with: every value the rows hold, values between and
-// beyond them, and NULL.
+// ('_', '%', control and non-ASCII characters up to U+10FFFF; 0x00 and
+// 0xFF as operands, which no backend stores), include NULL where the
+// column allows it and the extremes of its type; and the operands to
+// filter, order and write that column with: every value the rows hold,
+// values between and beyond them, and NULL.
 //
 //   for (const Assignments& row : SweepRows(schema)) txn.Insert(name, row);
 //   for (const Value& v : SweepOperands(schema.column(c))) ...
@@ -26,7 +27,9 @@ namespace viewer::testing {
 inline constexpr int kSweepRows = 12;
 
 // Distinct texts (a UNIQUE column takes row i's from here) that sort in an
-// order a locale or a case-folding comparison would get wrong.
+// order a locale or a case-folding comparison would get wrong. Every one is
+// storable (UTF-8 without NUL, engine/store.h); bytes no backend may store
+// are operands only (SweepOperands).
 inline std::vector<std::string> SweepTexts() {
   return {"a",
           "A",
@@ -36,9 +39,9 @@ inline std::vector<std::string> SweepTexts() {
           "",
           "\xc3\xa9",
           "\xc3\x89",
-          "\xff",
-          "\xff\xff",
-          std::string("a\0b", 3),
+          "\xef\xbf\xbf",      // U+FFFF
+          "\xf4\x8f\xbf\xbf",  // U+10FFFF, the highest code point
+          "a\x01b",
           "B",
           "zz",
           "a b"};
@@ -135,9 +138,11 @@ inline std::vector<Value> SweepOperands(const TableSchema& table, size_t c) {
       }
       break;
     case ColumnType::kText:
-      for (const char* v : {"aa", "a_", "Ab", "\x01", "\xc3", "zzz"}) {
+      for (const char* v :
+           {"aa", "a_", "Ab", "\x01", "\xc3", "zzz", "\xff"}) {
         add(Value::Text(v));
       }
+      add(Value::Text(std::string("a\0b", 3)));
       break;
     case ColumnType::kBlob:
       for (const char* v : {"aa", "\x01\x02", "\xfe"}) add(Value::Blob(v));
