@@ -27,11 +27,12 @@ bool HasBlobColumn(const TableSchema& table) {
 
 // Copies one table, page by page in id order.
 absl::Status CopyTable(const TableSchema& table, Transaction& reader,
-                       Transaction& writer) {
+                       Transaction& writer, const CopyProgress& progress) {
   const int64_t page = HasBlobColumn(table) ? kBlobRowsPerPage : kRowsPerPage;
   std::vector<std::string> names;
   for (const Column& c : table.columns()) names.push_back(c.name);
   int64_t last_id = 0;  // ids are >= 1
+  int64_t copied = 0;
   while (true) {
     Query q;
     q.where = {Filter::Gt("id", Value::Integer(last_id))};
@@ -48,7 +49,10 @@ absl::Status CopyTable(const TableSchema& table, Transaction& reader,
       last_id = values[0].second.integer();
       VIEWER_RETURN_IF_ERROR(writer.Insert(table.name(), values).status());
     }
-    if (static_cast<int64_t>(rows.size()) < page) return absl::OkStatus();
+    copied += static_cast<int64_t>(rows.size());
+    const bool done = static_cast<int64_t>(rows.size()) < page;
+    if (progress) progress(table.name(), copied, done);
+    if (done) return absl::OkStatus();
   }
 }
 
@@ -81,7 +85,7 @@ absl::Status CheckSameTables(const Catalog& from, const Catalog& to) {
   return absl::OkStatus();
 }
 
-absl::Status CopyStore(Store& from, Store& to) {
+absl::Status CopyStore(Store& from, Store& to, const CopyProgress& progress) {
   if (&from == &to) {
     return absl::InvalidArgumentError(
         "CopyStore: source and destination are "
@@ -103,7 +107,7 @@ absl::Status CopyStore(Store& from, Store& to) {
   VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> reader,
                           from.Begin(TransactionMode::kReadOnly));
   for (const TableSchema& t : from.catalog().tables()) {
-    absl::Status copied = CopyTable(t, *reader, *writer);
+    absl::Status copied = CopyTable(t, *reader, *writer, progress);
     if (!copied.ok()) {
       return absl::Status(
           copied.code(),

@@ -25,12 +25,23 @@
 #ifndef VIEWER_APP_STORE_COPY_H_
 #define VIEWER_APP_STORE_COPY_H_
 
+#include <cstdint>
+#include <functional>
+
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "engine/store.h"
 
 namespace viewer {
 
-absl::Status CopyStore(Store& from, Store& to);
+// Told after each page of rows written to `to` (and once for an empty
+// table): the table, the rows of it copied so far, and whether the table
+// is done. Runs on the calling thread, inside the copy.
+using CopyProgress =
+    std::function<void(absl::string_view table, int64_t rows, bool done)>;
+
+absl::Status CopyStore(Store& from, Store& to,
+                       const CopyProgress& progress = nullptr);
 
 // OK when every table of `from` is in `to` with the same columns (names and
 // types, in order); else kInvalidArgument naming the first difference.

@@ -3,7 +3,15 @@
 namespace viewer {
 
 absl::string_view StoreModeName(StoreMode mode) {
-  return mode == StoreMode::kMemory ? "memory" : "disk";
+  switch (mode) {
+    case StoreMode::kMemory:
+      return "memory";
+    case StoreMode::kPostgres:
+      return "postgresql";
+    case StoreMode::kDisk:
+      break;
+  }
+  return "disk";
 }
 
 }  // namespace viewer

@@ -15,11 +15,13 @@
 
 namespace viewer {
 
-// Disk: a SQLite file (DATABASE_URL). Memory: the in-process engine
-// (--in-memory-db, --read-only), gone when the process ends.
-enum class StoreMode { kDisk, kMemory };
+// Disk: a SQLite file (DATABASE_URL=sqlite:///...). Memory: the in-process
+// engine (--in-memory-db, --read-only), gone when the process ends.
+// Postgres: a PostgreSQL database (DATABASE_URL=postgresql://...), which
+// several viewer processes may share.
+enum class StoreMode { kDisk, kMemory, kPostgres };
 
-// "disk" or "memory".
+// "disk", "memory" or "postgresql".
 absl::string_view StoreModeName(StoreMode mode);
 
 struct StoreHandle {

@@ -25,14 +25,21 @@ cxxopts::Options MakeOptions() {
   cxxopts::Options options(
       "viewer",
       "viewer: content-addressed content (CIDs) and the servers, aliases,\n"
-      "variables and secrets around it, on a SQLite file or in memory.\n\n"
+      "variables and secrets around it, on a SQLite file, a PostgreSQL\n"
+      "database or in memory.\n\n"
       "Typical demo: viewer --read-only --seed demo\n"
       "Keep a memory session: viewer --in-memory-db --load work.db "
-      "--dump-db-on-exit work.db\n\n"
+      "--dump-db-on-exit work.db\n"
+      "Copy a whole store to an empty one: viewer copy FROM_URL TO_URL\n"
+      "  (e.g. viewer copy sqlite:///secureapp.db "
+      "postgresql://user:pw@host/db)\n\n"
       "Environment:\n"
-      "  DATABASE_URL  the disk database: sqlite:///relative.db or\n"
+      "  DATABASE_URL  the database: sqlite:///relative.db or\n"
       "                sqlite:////absolute.db (default "
-      "sqlite:///secureapp.db)\n");
+      "sqlite:///secureapp.db),\n"
+      "                or postgresql://user:password@host:port/dbname\n"
+      "                (also postgres://, ?sslmode=..., ?host=/socket/dir;\n"
+      "                several viewer processes may share one database)\n");
   options.add_options()(
       "in-memory-db",
       "Keep everything in memory: nothing is written to disk and all of it "
@@ -58,8 +65,8 @@ cxxopts::Options MakeOptions() {
       cxxopts::value<std::string>(), "FILE")(
       "load",
       "Memory mode: start from FILE, a SQLite database (a dump, or a disk "
-      "database no viewer is using) or an export document (GET /export); "
-      "FILE is only read",
+      "database no viewer is using) or an export document (GET /export), "
+      "or from a PostgreSQL database (postgresql://...); it is only read",
       cxxopts::value<std::string>(), "FILE")(
       "seed",
       "Memory mode: fill the session with a demo (the only NAME is 'demo'), "
@@ -184,16 +191,51 @@ absl::Status ChooseStore(bool in_memory,
     config.memory_overrides_database_url = env_set;
     return absl::OkStatus();
   }
+  if (IsPostgresUrl(config.database_url)) {
+    if (config.database_url.find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError("DATABASE_URL holds a NUL character");
+    }
+    config.mode = StoreMode::kPostgres;
+    return absl::OkStatus();
+  }
   VIEWER_ASSIGN_OR_RETURN(config.database_path,
                           DatabasePathFromUrl(config.database_url));
   config.mode = StoreMode::kDisk;
   return absl::OkStatus();
 }
 
+// "viewer copy FROM TO": two store URLs, nothing else.
+absl::StatusOr<CommandLine> ParseCopy(int argc, const char* const* argv) {
+  constexpr char kUsage[] =
+      "usage: viewer copy FROM_URL TO_URL (each sqlite:///file.db or "
+      "postgresql://...; TO must be empty)";
+  if (argc != 4) return absl::InvalidArgumentError(kUsage);
+  CommandLine out;
+  out.action = CommandLine::kCopy;
+  out.copy_from = argv[2];
+  out.copy_to = argv[3];
+  for (const std::string* url : {&out.copy_from, &out.copy_to}) {
+    if (IsPostgresUrl(*url)) continue;
+    absl::StatusOr<std::string> path = DatabasePathFromUrl(*url);
+    if (!path.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("viewer copy: ", path.status().message()));
+    }
+  }
+  if (out.copy_from == out.copy_to) {
+    return absl::InvalidArgumentError(
+        "viewer copy: FROM and TO are the same database");
+  }
+  return out;
+}
+
 // ParseCommandLine without the exceptions cxxopts throws.
 absl::StatusOr<CommandLine> Parse(
     int argc, const char* const* argv,
     const std::optional<std::string>& database_url_env) {
+  if (argc >= 2 && absl::string_view(argv[1]) == "copy") {
+    return ParseCopy(argc, argv);
+  }
   cxxopts::Options options = MakeOptions();
   cxxopts::ParseResult result = options.parse(argc, argv);
   CommandLine out;
@@ -231,15 +273,75 @@ std::optional<std::string> GetEnv(const char* name) {
   return std::string(value);
 }
 
+bool IsPostgresUrl(absl::string_view url) {
+  return absl::StartsWithIgnoreCase(url, "postgresql://") ||
+         absl::StartsWithIgnoreCase(url, "postgres://");
+}
+
+namespace {
+
+// Replaces the value of every "password=" in `text` that starts a
+// parameter (after `separators` or at the start) up to the next character
+// of `ends`.
+void HidePasswordParameters(std::string& text, absl::string_view separators,
+                            const char* ends) {
+  constexpr char kKey[] = "password=";
+  constexpr size_t kKeySize = sizeof(kKey) - 1;
+  size_t from = 0;
+  while (true) {
+    size_t at = from;
+    while (true) {
+      at = text.find(kKey, at);
+      if (at == std::string::npos) return;
+      if (at == 0 || separators.find(text[at - 1]) != absl::string_view::npos) {
+        break;
+      }
+      at += kKeySize;
+    }
+    const size_t value = at + kKeySize;
+    size_t end = text.find_first_of(ends, value);
+    if (end == std::string::npos) end = text.size();
+    text.replace(value, end - value, "***");
+    from = value + 3;
+  }
+}
+
+}  // namespace
+
+std::string UrlWithoutPassword(absl::string_view url) {
+  std::string out(url);
+  const size_t scheme = out.find("://");
+  if (scheme == std::string::npos) {
+    // A libpq "key=value" string.
+    HidePasswordParameters(out, " \t", " \t");
+    return out;
+  }
+  const size_t start = scheme + 3;
+  const size_t query = out.find('?', start);
+  const size_t at =
+      out.rfind('@', query == std::string::npos ? out.size() : query);
+  if (at != std::string::npos && at >= start) {
+    const size_t colon = out.find(':', start);
+    if (colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  // The user part may have changed length: find the query again.
+  if (const size_t q = out.find('?', start); q != std::string::npos) {
+    std::string params = out.substr(q + 1);
+    HidePasswordParameters(params, "&", "&");
+    out = absl::StrCat(out.substr(0, q + 1), params);
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> DatabasePathFromUrl(absl::string_view url) {
   if (url.find('\0') != absl::string_view::npos) {
     return absl::InvalidArgumentError("DATABASE_URL holds a NUL character");
   }
   if (!absl::StartsWith(url, kSqlitePrefix)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unsupported DATABASE_URL '", url,
-        "': only sqlite:///relative.db or sqlite:////absolute.db are "
-        "supported"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported DATABASE_URL '", UrlWithoutPassword(url),
+                     "': use sqlite:///relative.db, sqlite:////absolute.db or "
+                     "postgresql://user:password@host/dbname"));
   }
   absl::string_view path = url.substr(sizeof(kSqlitePrefix) - 1);
   if (path == ":memory:" || absl::StartsWith(path, ":memory:?") ||

@@ -8,10 +8,14 @@
 //   if (cl->action == CommandLine::kHelp) { std::cout << cl->text; return 0; }
 //   Use(cl->config);
 //
-// Rules (docs/in_memory_database.md, "Command line"):
+// Rules (docs/in_memory_database.md, "Command line"; docs/postgres.md):
 //   - DATABASE_URL picks the disk file: "sqlite:///relative.db" (relative to
 //     the working directory) or "sqlite:////absolute.db"; unset or empty
-//     means "sqlite:///secureapp.db".
+//     means "sqlite:///secureapp.db". "postgresql://..." or "postgres://..."
+//     picks a PostgreSQL database instead (StoreMode::kPostgres; libpq
+//     parses the URL when the store opens).
+//   - "viewer copy FROM TO" copies a whole store between two such URLs
+//     (CommandLine::kCopy); it takes no other flag.
 //   - --in-memory-db wins over DATABASE_URL; Config says it did, so the log
 //     can say so. DATABASE_URL is then not even checked.
 //   - "sqlite:///:memory:" is refused with a hint to use --in-memory-db
@@ -40,6 +44,8 @@ namespace viewer {
 
 inline constexpr char kDefaultDatabaseUrl[] = "sqlite:///secureapp.db";
 
+std::string UrlWithoutPassword(absl::string_view url);
+
 struct Config {
   // Which store backs this run.
   StoreMode mode = StoreMode::kDisk;
@@ -48,6 +54,10 @@ struct Config {
   std::string database_url = kDefaultDatabaseUrl;
   // Disk mode: the SQLite file, as DatabasePathFromUrl gives it.
   std::string database_path;
+  // DATABASE_URL without its password, for logs and messages.
+  std::string database_url_shown() const {
+    return UrlWithoutPassword(database_url);
+  }
   // True when --in-memory-db was given while DATABASE_URL was set.
   bool memory_overrides_database_url = false;
   // Interface to listen on.
@@ -67,8 +77,9 @@ struct Config {
   // Memory mode: the SQLite file written at shutdown and by POST /api/dump
   // (--dump-db-on-exit); empty: neither. The only path a dump ever goes to.
   std::string dump_path;
-  // Memory mode: the SQLite file or export document to start from (--load);
-  // empty: start empty.
+  // Memory mode: the SQLite file or export document to start from, or the
+  // PostgreSQL database ("postgresql://...", only read) (--load); empty:
+  // start empty.
   std::string load_path;
   // Memory mode: the seed to add at start ("demo"); empty: none.
   std::string seed;
@@ -80,11 +91,15 @@ struct Config {
 };
 
 struct CommandLine {
-  enum Action { kRun, kHelp, kVersion };
+  enum Action { kRun, kHelp, kVersion, kCopy };
   Action action = kRun;
   Config config;
   // kHelp: the usage text; kVersion: "viewer 0.1.0".
   std::string text;
+  // kCopy: the store to copy from and the (empty) store to copy to, each a
+  // sqlite:/// or postgresql:// URL.
+  std::string copy_from;
+  std::string copy_to;
 };
 
 // Parses argv (argv[0] is the program name) with `database_url_env` being
@@ -97,6 +112,15 @@ absl::StatusOr<CommandLine> ParseCommandLine(
 // "sqlite:///x.db" -> "x.db", "sqlite:////var/x.db" -> "/var/x.db".
 // kInvalidArgument for anything else, with the reason (see above).
 absl::StatusOr<std::string> DatabasePathFromUrl(absl::string_view url);
+
+// True for "postgresql://..." and "postgres://..." (case-insensitive
+// scheme).
+bool IsPostgresUrl(absl::string_view url);
+
+// `url` with any password replaced by "***": the user-info password of a
+// URL ("postgresql://u:secret@h/db"), a "password=" query parameter, or
+// the password of a libpq "key=value" string. Everything else unchanged.
+std::string UrlWithoutPassword(absl::string_view url);
 
 // "65536", "64K", "64KiB", "512M", "1G", "1GB", "1.5G" (powers of 1024; a
 // fraction of a unit is rounded down to whole bytes) -> bytes.

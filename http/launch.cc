@@ -21,6 +21,7 @@
 #include "app/schemas.h"
 #include "engine/status_macros.h"
 #include "http/config.h"
+#include "http/copy_command.h"
 #include "http/render.h"
 #include "http/server.h"
 #include "http/session.h"
@@ -38,8 +39,8 @@ struct RunState {
 };
 
 void Say(const Config& config, absl::string_view line) {
-  std::cout << (config.in_memory() ? "viewer [memory] " : "viewer [disk] ")
-            << line << std::endl;
+  std::cout << "viewer [" << StoreModeName(config.mode) << "] " << line
+            << std::endl;
 }
 
 // One line whatever the message: an import document's problems come one a
@@ -114,15 +115,17 @@ void AnnounceStart(const Config& config) {
               << " The cids folder " << config.cids_dir
               << " is only read, never written." << std::endl;
   }
-  Say(config, absl::StrCat("viewer ", ViewerVersion(), " starting in ",
-                           !config.in_memory() ? "disk mode"
-                           : config.read_only
-                               ? "memory mode, read-only demo (--read-only)"
-                               : "memory mode (--in-memory-db)"));
+  Say(config,
+      absl::StrCat("viewer ", ViewerVersion(), " starting in ",
+                   config.mode == StoreMode::kDisk       ? "disk mode"
+                   : config.mode == StoreMode::kPostgres ? "PostgreSQL mode"
+                   : config.read_only
+                       ? "memory mode, read-only demo (--read-only)"
+                       : "memory mode (--in-memory-db)"));
   if (config.in_memory() && config.memory_overrides_database_url) {
-    Say(config,
-        absl::StrCat(flag, " wins over DATABASE_URL=", config.database_url,
-                     "; that database is not opened"));
+    Say(config, absl::StrCat(flag, " wins over DATABASE_URL=",
+                             config.database_url_shown(),
+                             "; that database is not opened"));
   }
 }
 
@@ -138,15 +141,18 @@ absl::StatusOr<SessionStore> OpenStore(const Config& config) {
     return Failed(
         opened.status(),
         absl::StrCat(
-            "cannot load ", config.load_path, ": ",
+            "cannot load ", UrlWithoutPassword(config.load_path), ": ",
             absl::StripPrefix(opened.status().message(),
                               absl::StrCat("loading ", config.load_path, ": ")),
             RaiseLimitHint(opened.status())));
   }
   if (!opened.ok()) {
-    return Failed(opened.status(), absl::StrCat("cannot open the database ",
-                                                config.database_path, ": ",
-                                                opened.status().message()));
+    return Failed(opened.status(),
+                  absl::StrCat("cannot open the database ",
+                               config.mode == StoreMode::kPostgres
+                                   ? config.database_url_shown()
+                                   : config.database_path,
+                               ": ", opened.status().message()));
   }
   Store& store = *opened->store;
   if (config.in_memory()) {
@@ -159,12 +165,13 @@ absl::StatusOr<SessionStore> OpenStore(const Config& config) {
                          : absl::StrCat("dumped to ", config.dump_path,
                                         " at exit and on POST /api/dump")));
   } else {
-    Say(config, absl::StrCat("database: ", store.Describe(),
-                             " (DATABASE_URL=", config.database_url, ")"));
+    Say(config, absl::StrCat("database: ", store.Describe(), " (DATABASE_URL=",
+                             config.database_url_shown(), ")"));
   }
   if (!config.load_path.empty()) {
-    Say(config, absl::StrCat("loaded ", config.load_path, ": ",
-                             RowSummary(store), "; the file is only read"));
+    Say(config,
+        absl::StrCat("loaded ", UrlWithoutPassword(config.load_path), ": ",
+                     RowSummary(store), "; the file is only read"));
   }
   return opened;
 }
@@ -285,8 +292,10 @@ void PrintDiscarded(const Config& config, const RunState& run) {
 // exit code.
 int Finish(const Config& config, const RunState& run, SessionDumper& dumper) {
   if (!config.in_memory()) {
-    Say(config,
-        absl::StrCat("stopped; everything is kept in ", config.database_path));
+    Say(config, absl::StrCat("stopped; everything is kept in ",
+                             config.mode == StoreMode::kPostgres
+                                 ? run.store.store->Describe()
+                                 : config.database_path));
     return 0;
   }
   if (config.dump_path.empty()) {
@@ -318,6 +327,9 @@ int RunViewer(int argc, char** argv) {
   absl::StatusOr<CommandLine> cl =
       ParseCommandLine(argc, argv, GetEnv("DATABASE_URL"));
   if (!cl.ok()) return Fail(cl.status().message(), 2);
+  if (cl->action == CommandLine::kCopy) {
+    return RunCopyCommand(cl->copy_from, cl->copy_to);
+  }
   if (cl->action != CommandLine::kRun) {
     std::cout << cl->text;
     return 0;

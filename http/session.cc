@@ -13,9 +13,11 @@
 #include "app/demo_seed.h"
 #include "app/entities.h"
 #include "app/schemas.h"
+#include "app/store_copy.h"
 #include "app/store_files.h"
 #include "engine/memory_store.h"
 #include "engine/status_macros.h"
+#include "postgres_backend/postgres_store.h"
 #include "sqlite_backend/sqlite_store.h"
 
 namespace viewer {
@@ -39,17 +41,56 @@ absl::StatusOr<int64_t> CountAllEntities(Store& store) {
   return total;
 }
 
+// --load postgresql://...: a memory store holding a copy of that database,
+// which is only read.
+absl::StatusOr<std::unique_ptr<Store>> LoadPostgresIntoMemory(
+    const Config& config) {
+  VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Store> from,
+                          OpenStoreAtUrl(config.load_path, /*create=*/false));
+  VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Store> to,
+                          MemoryStore::Open(MemoryOptionsFor(config)));
+  VIEWER_RETURN_IF_ERROR(CopyStore(*from, *to));
+  return to;
+}
+
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStoreAtUrl(const std::string& url,
+                                                      bool create) {
+  if (IsPostgresUrl(url)) {
+    PostgresOptions options;
+    options.url = url;
+    options.catalog = AppCatalog();
+    options.create_missing_tables = create;
+    VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<PostgresStore> store,
+                            PostgresStore::Open(std::move(options)));
+    return std::unique_ptr<Store>(std::move(store));
+  }
+  SqliteOptions options;
+  VIEWER_ASSIGN_OR_RETURN(options.path, DatabasePathFromUrl(url));
+  if (!create && access(options.path.c_str(), F_OK) != 0) {
+    return absl::NotFoundError(absl::StrCat("no SQLite file ", options.path));
+  }
+  options.catalog = AppCatalog();
+  VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store,
+                          SqliteStore::Open(std::move(options)));
+  return std::unique_ptr<Store>(std::move(store));
+}
 
 absl::StatusOr<SessionStore> OpenSessionStore(const Config& config) {
   SessionStore opened{.mode = config.mode};
-  if (config.in_memory() && !config.load_path.empty()) {
+  if (config.in_memory() && IsPostgresUrl(config.load_path)) {
+    VIEWER_ASSIGN_OR_RETURN(opened.store, LoadPostgresIntoMemory(config));
+  } else if (config.in_memory() && !config.load_path.empty()) {
     VIEWER_ASSIGN_OR_RETURN(
         opened.store,
         LoadIntoMemory(config.load_path, MemoryOptionsFor(config)));
   } else if (config.in_memory()) {
     VIEWER_ASSIGN_OR_RETURN(opened.store,
                             MemoryStore::Open(MemoryOptionsFor(config)));
+  } else if (config.mode == StoreMode::kPostgres) {
+    VIEWER_ASSIGN_OR_RETURN(opened.store,
+                            OpenStoreAtUrl(config.database_url, true));
   } else {
     SqliteOptions options;
     options.path = config.database_path;

@@ -41,11 +41,21 @@ struct SessionStore {
   StoreHandle handle() const { return {.store = store.get(), .mode = mode}; }
 };
 
-// The store `config` asks for: the SQLite file (disk mode), or a memory
-// store limited to config.max_memory_bytes, empty or holding what
-// config.load_path holds (LoadIntoMemory; the file is only read). Errors
-// are the backends' and LoadIntoMemory's, with the file named.
+// The store `config` asks for: the SQLite file (disk mode), the PostgreSQL
+// database (DATABASE_URL=postgresql://...), or a memory store limited to
+// config.max_memory_bytes, empty or holding what config.load_path holds
+// (LoadIntoMemory, or a copy of a PostgreSQL database; either is only
+// read). Errors are the backends' and LoadIntoMemory's, with the file
+// named; PostgreSQL's never show the password.
 absl::StatusOr<SessionStore> OpenSessionStore(const Config& config);
+
+// The application's store at `url`: a SQLite file (sqlite:///...) or a
+// PostgreSQL database (postgresql://..., postgres://...). With `create`,
+// a missing file or missing tables are created; without it, kNotFound for
+// a missing file and kFailedPrecondition for a database without viewer's
+// tables, and nothing is written.
+absl::StatusOr<std::unique_ptr<Store>> OpenStoreAtUrl(const std::string& url,
+                                                      bool create);
 
 // Adds the seed config.seed ("demo": SeedDemo, on `cids`) in one
 // transaction. Returns how many entities it created (0 when all existed).

@@ -86,9 +86,10 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(
                           OpenConnection(target));
   const std::string server = conn->Describe();
   VIEWER_RETURN_IF_ERROR(CheckServer(*conn, server));
-  VIEWER_ASSIGN_OR_RETURN(
-      Layout layout, postgres_internal::SetUpSchema(*conn, opts.catalog, server,
-                                                    opts.busy_timeout));
+  VIEWER_ASSIGN_OR_RETURN(Layout layout,
+                          postgres_internal::SetUpSchema(
+                              *conn, opts.catalog, server, opts.busy_timeout,
+                              opts.create_missing_tables));
   store->description_ = absl::StrCat(
       server,
       layout.schema == "public" ? "" : absl::StrCat(" schema ", layout.schema),

@@ -99,6 +99,10 @@ struct PostgresOptions {
   // Seconds libpq waits for the server to answer a new connection, unless
   // the URL says otherwise (connect_timeout).
   int connect_timeout_seconds = 10;
+  // False: a schema lacking some of the catalog's tables is refused
+  // (kFailedPrecondition) instead of getting them, so Open writes nothing
+  // (for a database that is only read, e.g. viewer --load).
+  bool create_missing_tables = true;
 };
 
 class PostgresStore final : public Store {

@@ -56,7 +56,7 @@ std::vector<Target> Targets() {
          o.busy_timeout = kWriterWait;
          return std::make_unique<ReferenceStore>(std::move(o));
        }});
-  for (testing::BackendKind kind : testing::kBackends) {
+  for (testing::BackendKind kind : SelectedBackends()) {
     out.push_back({testing::BackendName(kind),
                    [kind](const std::string& dir) {
                      return testing::OpenBackend(kind, BankCatalog(),

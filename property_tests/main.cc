@@ -8,15 +8,19 @@
 // main translates its flags into RC_PARAMS before the first check.
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "property_tests/properties.h"
 #include "property_tests/replay.h"
 
@@ -26,7 +30,7 @@ constexpr char kUsage[] =
     "Usage: property_tests [--rc-max-success=N] [--rc-seed=S]\n"
     "                      [--rc-reproduce=STRING] "
     "[--only=storage|concurrency]\n"
-    "                      [--help]\n"
+    "                      [--backends=memory,sqlite,postgres] [--help]\n"
     "\n"
     "Drives the reference model of the storage contract and every backend\n"
     "(memory, SQLite, ...) with identical random operation sequences and\n"
@@ -38,6 +42,9 @@ constexpr char kUsage[] =
     "it\n"
     "  --rc-reproduce=STR   replay exactly the failure RapidCheck printed\n"
     "  --only=NAME          run one property: storage or concurrency\n"
+    "  --backends=LIST      the backends compared with the model, by name\n"
+    "                       (default: all; e.g. memory,sqlite for a quick\n"
+    "                       local run without a PostgreSQL cluster)\n"
     "  --help               this text\n";
 
 struct Flags {
@@ -45,7 +52,23 @@ struct Flags {
   std::optional<uint64_t> seed;
   std::string reproduce;
   std::string only;
+  std::string backends;  // as given; empty: all
 };
+
+// "memory,sqlite" -> those kinds, in kBackends order; false for an
+// unknown or missing name.
+bool ParseBackends(absl::string_view list,
+                   std::vector<viewer::testing::BackendKind>* kinds) {
+  std::vector<std::string> names = absl::StrSplit(list, ',');
+  for (viewer::testing::BackendKind kind : viewer::testing::kBackends) {
+    auto it = std::find(names.begin(), names.end(),
+                        viewer::testing::BackendName(kind));
+    if (it == names.end()) continue;
+    kinds->push_back(kind);
+    names.erase(it);
+  }
+  return names.empty() && !kinds->empty();
+}
 
 bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
   for (int i = 1; i < argc; ++i) {
@@ -76,6 +99,14 @@ bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
         return false;
       }
       flags->only = std::string(v);
+    } else if (value_of("--backends=", &v)) {
+      std::vector<viewer::testing::BackendKind> kinds;
+      if (!ParseBackends(v, &kinds)) {
+        *error = absl::StrCat("bad --backends: \"", v, "\"");
+        return false;
+      }
+      viewer::property::SelectBackends(std::move(kinds));
+      flags->backends = std::string(v);
     } else {
       *error = absl::StrCat("unknown flag: ", arg);
       return false;
@@ -113,14 +144,25 @@ int main(int argc, char** argv) {
   std::string replay = absl::StrCat("property_tests --rc-seed=", seed,
                                     " --rc-max-success=", flags.max_success);
   if (!flags.only.empty()) absl::StrAppend(&replay, " --only=", flags.only);
+  if (!flags.backends.empty()) {
+    absl::StrAppend(&replay, " --backends=", flags.backends);
+  }
   if (!flags.reproduce.empty()) {
     absl::StrAppend(&replay, " --rc-reproduce=", flags.reproduce);
   }
   viewer::property::SetReplayCommand(replay);
   viewer::property::InstallCrashReport();
-  printf("property_tests: seed %llu, %lld sequences per property\n",
-         static_cast<unsigned long long>(seed),
-         static_cast<long long>(flags.max_success));
+  std::vector<std::string> compared = {"reference"};
+  for (viewer::testing::BackendKind kind :
+       viewer::property::SelectedBackends()) {
+    compared.push_back(viewer::testing::BackendName(kind));
+  }
+  printf(
+      "property_tests: seed %llu, %lld sequences per property, "
+      "comparing %s\n",
+      static_cast<unsigned long long>(seed),
+      static_cast<long long>(flags.max_success),
+      absl::StrJoin(compared, ", ").c_str());
   fflush(stdout);
 
   auto start = std::chrono::steady_clock::now();

@@ -4,6 +4,9 @@
 #define VIEWER_PROPERTY_TESTS_PROPERTIES_H_
 
 #include <cstdint>
+#include <vector>
+
+#include "tests/storage/backend_kinds.h"
 
 namespace viewer::property {
 
@@ -22,6 +25,12 @@ SequenceStats LastStorageRun();
 // transfer log; reader threads check that in every snapshot they take,
 // some of them taken while a writer is provably inside a transaction.
 bool CheckConcurrencyProperty();
+
+// The backends both properties drive beside the model: every one of
+// kBackends (tests/storage/backend_kinds.h) unless narrowed, as main's
+// --backends=memory,sqlite does for quick local runs.
+void SelectBackends(std::vector<testing::BackendKind> kinds);
+const std::vector<testing::BackendKind>& SelectedBackends();
 
 }  // namespace viewer::property
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "app/schemas.h"
+#include "property_tests/properties.h"
 #include "property_tests/reference_store.h"
 #include "property_tests/replay.h"
 #include "rapidcheck.h"
@@ -28,7 +29,21 @@ testing::BackendOptions Options() {
   return o;
 }
 
+std::vector<testing::BackendKind>& Selected() {
+  static auto* kinds = new std::vector<testing::BackendKind>(
+      std::begin(testing::kBackends), std::end(testing::kBackends));
+  return *kinds;
+}
+
 }  // namespace
+
+void SelectBackends(std::vector<testing::BackendKind> kinds) {
+  Selected() = std::move(kinds);
+}
+
+const std::vector<testing::BackendKind>& SelectedBackends() {
+  return Selected();
+}
 
 StoreSet::StoreSet() {
   // On tmpfs where there is one: the SQLite backend behaves the same, and
@@ -49,7 +64,7 @@ StoreSet::StoreSet() {
   model->store = std::make_unique<ReferenceStore>(std::move(r));
   sides_.push_back(std::move(model));
 
-  for (testing::BackendKind kind : testing::kBackends) {
+  for (testing::BackendKind kind : SelectedBackends()) {
     auto side = std::make_unique<Side>();
     side->name = testing::BackendName(kind);
     side->kind = kind;

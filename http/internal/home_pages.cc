@@ -131,8 +131,10 @@ std::string StatusHtml(const StatusData& d) {
   std::string out = absl::StrCat(
       "<h1>Status</h1>\n<dl class=\"counts\">\n<dt>Version</dt><dd>",
       HtmlEscape(d.version), "</dd>\n<dt>Mode</dt><dd>",
-      d.mode == StoreMode::kMemory ? "memory (nothing is written to disk)"
-                                   : "disk",
+      d.mode == StoreMode::kMemory     ? "memory (nothing is written to disk)"
+      : d.mode == StoreMode::kPostgres ? "PostgreSQL (shared by every viewer "
+                                         "process on this database)"
+                                       : "disk",
       "</dd>\n<dt>Database</dt><dd><code>", HtmlEscape(d.database),
       "</code></dd>\n<dt>Started</dt><dd>", FormatTimestamp(d.started_at),
       "</dd>\n<dt>Uptime</dt><dd>", j["uptime_seconds"].get<double>(),

@@ -206,7 +206,8 @@ absl::Status Create(Connection& conn, const TableSchema& table) {
 absl::StatusOr<Layout> SetUpInTransaction(Connection& conn,
                                           const Catalog& catalog,
                                           absl::string_view server,
-                                          absl::Duration busy_timeout) {
+                                          absl::Duration busy_timeout,
+                                          bool create_missing) {
   Sql schema_sql;
   schema_sql.text =
       "SELECT n.oid::int8, n.nspname::text FROM pg_catalog.pg_namespace n"
@@ -228,6 +229,13 @@ absl::StatusOr<Layout> SetUpInTransaction(Connection& conn,
   VIEWER_ASSIGN_OR_RETURN(Existing existing, Introspect(conn, schema_oid));
   VIEWER_ASSIGN_OR_RETURN(std::vector<const TableSchema*> missing,
                           Check(catalog, existing, layout.schema, server));
+  if (!missing.empty() && !create_missing) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "schema \"", layout.schema, "\" in ", server, " has no table ",
+        missing.front()->name(),
+        ": it holds no viewer database (opened to read only, so nothing "
+        "was created)"));
+  }
   if (!missing.empty()) {
     // Another process may be creating them right now: wait for it, then
     // look again before creating what is still missing.
@@ -263,10 +271,11 @@ absl::Status TakeWriterLock(Connection& conn, int64_t key,
 
 absl::StatusOr<Layout> SetUpSchema(Connection& conn, const Catalog& catalog,
                                    absl::string_view server,
-                                   absl::Duration busy_timeout) {
+                                   absl::Duration busy_timeout,
+                                   bool create_missing) {
   VIEWER_RETURN_IF_ERROR(conn.Command("BEGIN ISOLATION LEVEL READ COMMITTED"));
   absl::StatusOr<Layout> layout =
-      SetUpInTransaction(conn, catalog, server, busy_timeout);
+      SetUpInTransaction(conn, catalog, server, busy_timeout, create_missing);
   if (!layout.ok()) {
     (void)conn.Command("ROLLBACK");
     return layout.status();

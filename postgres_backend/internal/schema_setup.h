@@ -26,12 +26,15 @@ namespace viewer::postgres_internal {
 // creates them with their indexes, all in one transaction: two processes
 // opening an empty database at once cannot interleave, and on error
 // nothing is created. A schema holding other tables and none of the
-// catalog's is refused. `server` names the database in messages. Errors:
+// catalog's is refused. Without `create_missing`, a missing table is
+// refused instead of created (nothing is written). `server` names the
+// database in messages. Errors:
 // kFailedPrecondition naming the table and column that does not fit, or
 // the schema; the connection's errors.
 absl::StatusOr<Layout> SetUpSchema(Connection& conn, const Catalog& catalog,
                                    absl::string_view server,
-                                   absl::Duration busy_timeout);
+                                   absl::Duration busy_timeout,
+                                   bool create_missing = true);
 
 // Takes the writers' transaction-scoped advisory lock `key`, waiting up
 // to `timeout` (at least 1 ms), else DatabaseLocked(): inside the open

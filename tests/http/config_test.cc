@@ -88,12 +88,82 @@ TEST(ConfigTest, SqliteMemoryUrlIsRefusedWithAHint) {
 
 TEST(ConfigTest, UnsupportedUrls) {
   for (const char* url :
-       {"postgresql://localhost/db", "sqlite://relative.db", "sqlite:///",
-        "sqlite:///dir/", "mysql:///x", "sqlite:///x.db?mode=ro", "x.db"}) {
+       {"sqlite://relative.db", "sqlite:///", "sqlite:///dir/", "mysql:///x",
+        "sqlite:///x.db?mode=ro", "x.db"}) {
     auto cl = Parse({}, std::string(url));
     EXPECT_THAT(cl, StatusIs(absl::StatusCode::kInvalidArgument)) << url;
     EXPECT_EQ(std::string(cl.status().message()).find('\n'), std::string::npos)
         << "one line: " << cl.status().message();
+  }
+}
+
+TEST(ConfigTest, UnsupportedUrlMessagesHideThePassword) {
+  auto cl = Parse({}, std::string("mysql://me:hunter2@db/x"));
+  EXPECT_THAT(cl, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(cl.status().message()),
+              HasSubstr("mysql://me:***@db/x"));
+}
+
+TEST(ConfigTest, PostgresUrlsPickPostgres) {
+  for (const char* url :
+       {"postgresql://localhost/db", "postgres://u:p@h:5433/db?sslmode=require",
+        "POSTGRESQL:///viewer?host=/tmp/s&port=5432"}) {
+    ASSERT_OK_AND_ASSIGN(CommandLine cl, Parse({}, std::string(url)));
+    EXPECT_EQ(cl.config.mode, StoreMode::kPostgres) << url;
+    EXPECT_EQ(cl.config.database_url, url);
+    EXPECT_FALSE(cl.config.in_memory());
+  }
+  ASSERT_OK_AND_ASSIGN(CommandLine memory,
+                       Parse({"--in-memory-db"}, "postgresql://h/db"));
+  EXPECT_EQ(memory.config.mode, StoreMode::kMemory);
+  EXPECT_TRUE(memory.config.memory_overrides_database_url);
+  // Memory-only flags still need memory mode.
+  EXPECT_THAT(Parse({"--seed", "demo"}, "postgresql://h/db"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  // --load takes a PostgreSQL URL too.
+  ASSERT_OK_AND_ASSIGN(CommandLine load, Parse({"--in-memory-db", "--load",
+                                                "postgresql://h/db"}));
+  EXPECT_EQ(load.config.load_path, "postgresql://h/db");
+}
+
+TEST(ConfigTest, UrlWithoutPassword) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"postgresql://me:secret@db.example.com:5432/viewer?sslmode=require",
+       "postgresql://me:***@db.example.com:5432/viewer?sslmode=require"},
+      {"postgres://me:p%40ss@/viewer?host=/tmp/s",
+       "postgres://me:***@/viewer?host=/tmp/s"},
+      {"postgresql://me@host/db", "postgresql://me@host/db"},
+      {"postgresql:///db?user=me&password=secret&host=/tmp",
+       "postgresql:///db?user=me&password=***&host=/tmp"},
+      {"postgresql:///db?password=secret", "postgresql:///db?password=***"},
+      {"host=db user=me password=secret dbname=v",
+       "host=db user=me password=*** dbname=v"},
+      {"sqlite:///x.db", "sqlite:///x.db"},
+      {"postgresql://h/db?sslpassword=k", "postgresql://h/db?sslpassword=k"},
+  };
+  for (const auto& [url, shown] : cases) {
+    EXPECT_EQ(UrlWithoutPassword(url), shown) << url;
+  }
+}
+
+TEST(ConfigTest, CopyCommand) {
+  ASSERT_OK_AND_ASSIGN(CommandLine cl, Parse({"copy", "sqlite:///a.db",
+                                              "postgresql://u:p@h/db"}));
+  EXPECT_EQ(cl.action, CommandLine::kCopy);
+  EXPECT_EQ(cl.copy_from, "sqlite:///a.db");
+  EXPECT_EQ(cl.copy_to, "postgresql://u:p@h/db");
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{
+           {"copy"},
+           {"copy", "sqlite:///a.db"},
+           {"copy", "sqlite:///a.db", "sqlite:///a.db"},
+           {"copy", "mysql://x", "sqlite:///a.db"},
+           {"copy", "sqlite:///a.db", "b.db"},
+           {"copy", "sqlite:///a.db", "sqlite:///b.db", "--port"}}) {
+    auto parsed = Parse(bad);
+    EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument))
+        << bad.size();
+    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("copy"));
   }
 }
 

@@ -32,7 +32,7 @@ TEST_P(MiscTest, HomeHasNavCountsAndBannerInMemoryModeOnly) {
                 std::string::npos,
             memory);
   json j = ViewerFixture::Json(v.GetJson("/"));
-  EXPECT_EQ(j["mode"], memory ? "memory" : "disk");
+  EXPECT_EQ(j["mode"], std::string(StoreModeName(ModeOf(GetParam()))));
   EXPECT_EQ(j["counts"]["servers"], 1);
 }
 
@@ -145,7 +145,11 @@ TEST_P(MiscTest, StatusJson) {
   ASSERT_EQ(Status(v.PostJson("/servers", {{"name", "s"}, {"definition", "d"}})), 201);
   v.clock().Advance(absl::Seconds(90));
   json s = ViewerFixture::Json(v.Get("/status.json"));
-  EXPECT_EQ(s["mode"], GetParam() == BackendKind::kMemory ? "memory" : "disk");
+  EXPECT_EQ(s["mode"], std::string(StoreModeName(ModeOf(GetParam()))));
+  // The database line names the backend; PostgreSQL's names its version.
+  if (GetParam() == BackendKind::kPostgres) {
+    EXPECT_THAT(s["database"].get<std::string>(), HasSubstr("(PostgreSQL "));
+  }
   EXPECT_FALSE(s["version"].get<std::string>().empty());
   EXPECT_DOUBLE_EQ(s["uptime_seconds"].get<double>(), 90.0);
   EXPECT_EQ(s["cids_folder"]["files"], v.cids()->file_count());

@@ -32,3 +32,20 @@ add_executable(fault_test fault_test.cc dump_fault_test.cc)
 target_link_libraries(fault_test PRIVATE http_live_testing)
 gtest_discover_tests(fault_test TEST_PREFIX "unit.http."
                      PROPERTIES "LABELS;unit;LABELS;fault" TIMEOUT 600)
+
+# The real binary on PostgreSQL (the test run's cluster; one test starts a
+# cluster of its own to stop and restart it), and two viewer processes on
+# one database.
+add_executable(postgres_e2e_test postgres_e2e_test.cc)
+target_link_libraries(postgres_e2e_test PRIVATE http_live_testing pg_cluster)
+target_compile_definitions(postgres_e2e_test PRIVATE
+  VIEWER_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+gtest_discover_tests(postgres_e2e_test TEST_PREFIX "unit.http."
+                     PROPERTIES "LABELS;unit;LABELS;e2e;LABELS;postgres"
+                     TIMEOUT 300 ${VIEWER_PG_TEST_PROPERTIES})
+
+add_executable(multi_process_test multi_process_test.cc)
+target_link_libraries(multi_process_test PRIVATE http_live_testing pg_cluster)
+gtest_discover_tests(multi_process_test TEST_PREFIX "unit.http."
+                     PROPERTIES "LABELS;unit;LABELS;e2e;LABELS;postgres"
+                     TIMEOUT 300 ${VIEWER_PG_TEST_PROPERTIES})

@@ -234,22 +234,29 @@ std::vector<Step> Script() {
   return all;
 }
 
-TEST(RouteEquivalenceTest, ScriptedSessionIsIdenticalOnBothStores) {
+// The session on the reference store (SQLite) and on each other backend
+// (tests/storage/backend_kinds.h), request by request.
+class RouteSessionTest : public ::testing::TestWithParam<BackendPair> {};
+
+TEST_P(RouteSessionTest, ScriptedSessionIsIdentical) {
   const std::vector<Step> script = Script();
   ASSERT_GE(script.size(), 40u);
-  std::vector<Recorded> memory, disk;
+  std::vector<Recorded> a, b;
   {
-    ViewerFixture v(BackendKind::kMemory);
-    memory = RunSession(v, script);
+    ViewerFixture v(GetParam().a);
+    a = RunSession(v, script);
   }
   {
-    ViewerFixture v(BackendKind::kSqlite);
-    disk = RunSession(v, script);
+    ViewerFixture v(GetParam().b);
+    b = RunSession(v, script);
   }
-  const std::string diff = CompareSessions(script, memory, disk);
+  const std::string diff = CompareSessions(
+      script, a, b, 5, BackendName(GetParam().a), BackendName(GetParam().b));
   EXPECT_TRUE(diff.empty()) << script.size() << " requests; differences:\n"
                             << diff;
 }
+
+INSTANTIATE_TEST_SUITE_P(Compare, RouteSessionTest, AllPairs(), PairParamName);
 
 // The normalization takes out the banner and nothing else.
 TEST(RouteEquivalenceTest, NormalizeRemovesOnlyTheBanner) {

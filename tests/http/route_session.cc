@@ -101,14 +101,16 @@ std::string Describe(const Recorded& r) {
   return out;
 }
 
-std::string FirstDifference(const std::string& a, const std::string& b) {
+std::string FirstDifference(const std::string& a, const std::string& b,
+                            const std::string& a_name,
+                            const std::string& b_name) {
   size_t i = 0;
   while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
   const size_t from = i > 60 ? i - 60 : 0;
-  return absl::StrCat("  bodies first differ at byte ", i, ":\n    memory: ...",
-                      absl::CHexEscape(a.substr(from, 160)),
-                      "\n    sqlite: ...",
-                      absl::CHexEscape(b.substr(from, 160)), "\n");
+  return absl::StrCat("  bodies first differ at byte ", i, ":\n    ", a_name,
+                      ": ...", absl::CHexEscape(a.substr(from, 160)), "\n    ",
+                      b_name, ": ...", absl::CHexEscape(b.substr(from, 160)),
+                      "\n");
 }
 
 }  // namespace
@@ -234,21 +236,22 @@ std::string Normalize(BodyView view, bool memory, const std::string& path,
 }
 
 std::string CompareSessions(const std::vector<Step>& script,
-                            const std::vector<Recorded>& memory,
-                            const std::vector<Recorded>& disk,
-                            int max_reports) {
+                            const std::vector<Recorded>& a,
+                            const std::vector<Recorded>& b, int max_reports,
+                            const std::string& a_name,
+                            const std::string& b_name) {
   std::string report;
   int reports = 0, more = 0;
-  const size_t n = std::min({script.size(), memory.size(), disk.size()});
-  if (memory.size() != script.size() || disk.size() != script.size()) {
+  const size_t n = std::min({script.size(), a.size(), b.size()});
+  if (a.size() != script.size() || b.size() != script.size()) {
     absl::StrAppend(&report, "runs of different lengths: script ",
-                    script.size(), ", memory ", memory.size(), ", sqlite ",
-                    disk.size(), "\n");
+                    script.size(), ", ", a_name, " ", a.size(), ", ", b_name,
+                    " ", b.size(), "\n");
   }
   for (size_t i = 0; i < n; ++i) {
     const Step& step = script[i];
-    const Recorded& m = memory[i];
-    const Recorded& d = disk[i];
+    const Recorded& m = a[i];
+    const Recorded& d = b[i];
     std::string problems;
     if (m.status != d.status) problems += "  statuses differ\n";
     if (m.headers != d.headers) problems += "  headers differ\n";
@@ -265,10 +268,11 @@ std::string CompareSessions(const std::vector<Step>& script,
     }
     ++reports;
     absl::StrAppend(&report, "request #", i + 1, ": ", step.method, " ",
-                    absl::CHexEscape(m.path), "\n", problems, "  memory:\n",
-                    Describe(m), "  sqlite:\n", Describe(d));
-    if (bodies_differ)
-      absl::StrAppend(&report, FirstDifference(m.body, d.body));
+                    absl::CHexEscape(m.path), "\n", problems, "  ", a_name,
+                    ":\n", Describe(m), "  ", b_name, ":\n", Describe(d));
+    if (bodies_differ) {
+      absl::StrAppend(&report, FirstDifference(m.body, d.body, a_name, b_name));
+    }
   }
   if (more > 0) absl::StrAppend(&report, "... and ", more, " more requests\n");
   return report;

@@ -1,5 +1,6 @@
 // A scripted HTTP session, run against one viewer and recorded, so that
-// two runs (memory store, SQLite store) can be compared request by request
+// two runs (e.g. SQLite and PostgreSQL stores) can be compared request by
+// request
 // (the plan's phase 6, "API route equivalence").
 //
 //   std::vector<Step> script = {Get("/", 200), PostJson("/servers", ...)};
@@ -102,11 +103,13 @@ std::string Normalize(BodyView view, bool memory, const std::string& path,
 
 // "" when both runs agree everywhere and each step got its expected
 // status; otherwise one report per differing request (at most
-// `max_reports`): its number, method and path, and both sides.
+// `max_reports`): its number, method and path, and both sides, labelled
+// `a_name` and `b_name`.
 std::string CompareSessions(const std::vector<Step>& script,
-                            const std::vector<Recorded>& memory,
-                            const std::vector<Recorded>& disk,
-                            int max_reports = 5);
+                            const std::vector<Recorded>& a,
+                            const std::vector<Recorded>& b, int max_reports = 5,
+                            const std::string& a_name = "memory",
+                            const std::string& b_name = "sqlite");
 
 }  // namespace viewer::testing
 

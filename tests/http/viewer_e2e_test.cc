@@ -134,7 +134,9 @@ TEST(ViewerBinaryTest, BadCommandLinesAreOneLineErrors) {
       {{"--nope"}, std::nullopt, "nope"},
       {{"--port", "http"}, std::nullopt, "--port must be"},
       {{"extra"}, std::nullopt, "unexpected argument 'extra'"},
-      {{}, "postgresql://localhost/viewer", "unsupported DATABASE_URL"},
+      {{},
+       "mysql://me:pw@localhost/viewer",
+       "unsupported DATABASE_URL 'mysql://me:***@"},
       {{}, "sqlite:///:memory:", "use --in-memory-db"},
   };
   for (const Case& c : cases) {

@@ -16,6 +16,18 @@ namespace viewer::testing {
 
 std::string ProjectCidsDir() { return std::string(VIEWER_SOURCE_DIR) + "/cids"; }
 
+StoreMode ModeOf(BackendKind kind) {
+  switch (kind) {
+    case BackendKind::kMemory:
+      return StoreMode::kMemory;
+    case BackendKind::kPostgres:
+      return StoreMode::kPostgres;
+    case BackendKind::kSqlite:
+      break;
+  }
+  return StoreMode::kDisk;
+}
+
 ViewerFixture::ViewerFixture(BackendKind kind, FixtureOptions options)
     : harness_(kind, AppCatalog(), {.byte_limit = options.byte_limit}) {
   if (options.project_cids) {
@@ -23,18 +35,16 @@ ViewerFixture::ViewerFixture(BackendKind kind, FixtureOptions options)
     EXPECT_TRUE(dir.ok()) << dir.status();
     if (dir.ok()) cids_ = *std::move(dir);
   }
-  server_ = std::make_unique<ViewerServer>(ViewerOptions{
-      .store = {.store = &harness_.store(),
-                .mode = kind == BackendKind::kMemory ? StoreMode::kMemory
-                                                     : StoreMode::kDisk},
-      .clock = &harness_.clock(),
-      .cids = cids_.get(),
-      .max_body_bytes = options.max_body_bytes,
-      .threads = 4,
-      .log = [](absl::string_view) {},
-      .read_only = options.read_only,
-      .dump = options.dump,
-      .dump_path = options.dump_path});
+  server_ = std::make_unique<ViewerServer>(
+      ViewerOptions{.store = {.store = &harness_.store(), .mode = ModeOf(kind)},
+                    .clock = &harness_.clock(),
+                    .cids = cids_.get(),
+                    .max_body_bytes = options.max_body_bytes,
+                    .threads = 4,
+                    .log = [](absl::string_view) {},
+                    .read_only = options.read_only,
+                    .dump = options.dump,
+                    .dump_path = options.dump_path});
   absl::Status bound = server_->Bind("127.0.0.1", 0);
   EXPECT_TRUE(bound.ok()) << bound;
   absl::Status started = server_->Start();

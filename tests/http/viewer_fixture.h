@@ -97,6 +97,9 @@ int RawStatus(const std::string& response);
 // The project's cids/ folder.
 std::string ProjectCidsDir();
 
+// The mode viewer gives a store of this backend (memory, disk, postgresql).
+StoreMode ModeOf(BackendKind kind);
+
 }  // namespace viewer::testing
 
 #endif  // VIEWER_TESTS_HTTP_VIEWER_FIXTURE_H_
