@@ -6,7 +6,9 @@
 //
 // A Value is a small immutable-by-convention variant. BLOB bytes are held by
 // a shared pointer, so copying a Value (and so a row version) never copies
-// the bytes of a blob. TEXT is UTF-8 by convention; neither backend checks.
+// the bytes of a blob. A TEXT Value may hold any bytes (a filter's operand
+// compares bytewise); only UTF-8 without NUL can be stored, which the
+// contract checks for every backend (IsStorableText in engine/store.h).
 //
 // Thread safety: a Value may be read from many threads at once; it is not
 // modified after construction except by assignment.
