@@ -5,14 +5,16 @@
 VIEWER_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libabsl-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev
-  libcxxopts-dev libssl-dev
+  libcxxopts-dev libssl-dev libcmark-dev libqrencode-dev zlib1g-dev
 )
 # What the tests need beyond the build: test libraries, clang's libFuzzer
 # for the fuzz targets, strace for the "memory mode writes nothing" test,
-# Chromium and its WebDriver for the browser test, sqlite3 for checks.
+# Chromium and its WebDriver for the browser test, sqlite3 for checks,
+# libpng to decode the QR codes viewer draws.
 VIEWER_TEST_PACKAGES=(
   googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   clang libclang-rt-14-dev strace chromium chromium-driver sqlite3
+  libpng-dev
 )
 
 # ensure_packages PKG...: installs the ones not installed yet.
