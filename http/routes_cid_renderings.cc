@@ -19,8 +19,7 @@ namespace {
 
 constexpr int kQrScale = 4;
 
-void ServeMarkdown(const std::string& cid, const std::string& bytes,
-                   Ctx& ctx) {
+void ServeMarkdown(const std::string& cid, const std::string& bytes, Ctx& ctx) {
   const std::string body = absl::StrCat(
       "<p class=\"muted\">Markdown of <a class=\"cid\" href=\"/", cid, "\">",
       cid, "</a> · <a href=\"/", cid, ".qr.svg\">QR code</a></p>\n",

@@ -36,11 +36,12 @@ std::string RoutesHtml(const nlohmann::json& rows) {
       "<tr><th>Method</th><th>Pattern</th><th>What it does</th>"
       "<th>Formats</th></tr>\n";
   for (const nlohmann::json& r : rows["routes"]) {
-    absl::StrAppend(&html, "<tr><td>", HtmlEscape(r["method"].get<std::string>()),
-                    "</td><td><code>",
-                    HtmlEscape(r["pattern"].get<std::string>()), "</code></td><td>",
-                    HtmlEscape(r["summary"].get<std::string>()), "</td><td>",
-                    HtmlEscape(r["formats"].get<std::string>()), "</td></tr>\n");
+    absl::StrAppend(
+        &html, "<tr><td>", HtmlEscape(r["method"].get<std::string>()),
+        "</td><td><code>", HtmlEscape(r["pattern"].get<std::string>()),
+        "</code></td><td>", HtmlEscape(r["summary"].get<std::string>()),
+        "</td><td>", HtmlEscape(r["formats"].get<std::string>()),
+        "</td></tr>\n");
   }
   absl::StrAppend(&html, "</table>\n");
   return html;
@@ -160,9 +161,8 @@ void AddMetaRoutes(Site& site, Router& r) {
         [router](Ctx& c) { Routes(*router, c); });
   r.Add("GET", "/api/routes", kJsonOnly,
         [router](Ctx& c) { Routes(*router, c); });
-  r.Add("GET", "/openapi.json", kJsonOnly, [router](Ctx& c) {
-    c.Json(200, OpenApiDocument(*router));
-  });
+  r.Add("GET", "/openapi.json", kJsonOnly,
+        [router](Ctx& c) { c.Json(200, OpenApiDocument(*router)); });
   r.Add("GET", "/meta/{*}", kPageView,
         [a, router](Ctx& c) { Meta(*a, *router, c); });
   r.Add("GET", "/api/meta/{*}", kJsonOnly,

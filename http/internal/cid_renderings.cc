@@ -27,9 +27,9 @@ void AppendChunk(absl::string_view type, absl::string_view data,
   AppendBigEndian32(static_cast<uint32_t>(data.size()), out);
   const size_t crc_start = out->size();
   absl::StrAppend(out, type, data);
-  const uLong crc = crc32(
-      0L, reinterpret_cast<const Bytef*>(out->data() + crc_start),
-      static_cast<uInt>(out->size() - crc_start));
+  const uLong crc =
+      crc32(0L, reinterpret_cast<const Bytef*>(out->data() + crc_start),
+            static_cast<uInt>(out->size() - crc_start));
   AppendBigEndian32(static_cast<uint32_t>(crc), out);
 }
 
@@ -53,8 +53,8 @@ struct QrDeleter {
 std::string MarkdownToSafeHtml(absl::string_view markdown) {
   const std::string text = ToValidUtf8(markdown);
   // CMARK_OPT_DEFAULT is the safe mode: CMARK_OPT_UNSAFE is never set.
-  char* html = cmark_markdown_to_html(text.data(), text.size(),
-                                      CMARK_OPT_DEFAULT);
+  char* html =
+      cmark_markdown_to_html(text.data(), text.size(), CMARK_OPT_DEFAULT);
   std::string out = html == nullptr ? "" : html;
   std::free(html);
   return out;

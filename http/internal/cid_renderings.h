@@ -32,7 +32,9 @@ std::string MarkdownToSafeHtml(absl::string_view markdown);
 struct QrCode {
   int width = 0;
   std::vector<bool> dark;
-  bool At(int x, int y) const { return dark[static_cast<size_t>(y) * width + x]; }
+  bool At(int x, int y) const {
+    return dark[static_cast<size_t>(y) * width + x];
+  }
 };
 
 // The QR code (error correction level M, byte mode) of `text`;

@@ -22,22 +22,33 @@ struct AcceptName {
 };
 
 constexpr AcceptName kAcceptNames[] = {
-    {"text/html", Format::kHtml},         {"application/xhtml+xml", Format::kHtml},
-    {"application/json", Format::kJson},  {"text/json", Format::kJson},
-    {"text/plain", Format::kText},        {"text/markdown", Format::kMarkdown},
-    {"text/x-markdown", Format::kMarkdown}, {"application/xml", Format::kXml},
-    {"text/xml", Format::kXml},           {"text/csv", Format::kCsv},
+    {"text/html", Format::kHtml},
+    {"application/xhtml+xml", Format::kHtml},
+    {"application/json", Format::kJson},
+    {"text/json", Format::kJson},
+    {"text/plain", Format::kText},
+    {"text/markdown", Format::kMarkdown},
+    {"text/x-markdown", Format::kMarkdown},
+    {"application/xml", Format::kXml},
+    {"text/xml", Format::kXml},
+    {"text/csv", Format::kCsv},
 };
 
 // Lower is preferred when two media types have the same quality.
 int Preference(Format f) {
   switch (f) {
-    case Format::kJson: return 0;
-    case Format::kCsv: return 1;
-    case Format::kHtml: return 2;
-    case Format::kText: return 3;
-    case Format::kMarkdown: return 4;
-    case Format::kXml: return 5;
+    case Format::kJson:
+      return 0;
+    case Format::kCsv:
+      return 1;
+    case Format::kHtml:
+      return 2;
+    case Format::kText:
+      return 3;
+    case Format::kMarkdown:
+      return 4;
+    case Format::kXml:
+      return 5;
   }
   return 6;
 }
@@ -163,7 +174,8 @@ std::string ToText(const nlohmann::json& value) {
   if (const nlohmann::json* rows = Rows(value); rows != nullptr) {
     if (auto names = Names(*rows)) return absl::StrJoin(*names, "\n");
     std::vector<std::string> blocks;
-    for (const nlohmann::json& row : *rows) blocks.push_back(KeyValueLines(row));
+    for (const nlohmann::json& row : *rows)
+      blocks.push_back(KeyValueLines(row));
     return absl::StrJoin(blocks, "\n\n");
   }
   if (value.is_object()) return KeyValueLines(value);
@@ -186,8 +198,9 @@ std::string ToMarkdown(const nlohmann::json& value) {
     std::vector<std::string> rule(columns.size(), "---");
     std::vector<std::string> escaped;
     for (const std::string& c : columns) escaped.push_back(MarkdownCell(c));
-    std::string out = absl::StrCat("| ", absl::StrJoin(escaped, " | "), " |\n| ",
-                                   absl::StrJoin(rule, " | "), " |\n");
+    std::string out =
+        absl::StrCat("| ", absl::StrJoin(escaped, " | "), " |\n| ",
+                     absl::StrJoin(rule, " | "), " |\n");
     for (const nlohmann::json& row : *rows) {
       std::vector<std::string> cells;
       for (const std::string& c : columns) {
@@ -219,7 +232,8 @@ std::string ToMarkdown(const nlohmann::json& value) {
 std::string XmlTag(absl::string_view key) {
   std::string tag(absl::StripAsciiWhitespace(key));
   for (char& c : tag) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_')
+      c = '_';
   }
   if (tag.empty()) return "item";
   if (absl::ascii_isdigit(static_cast<unsigned char>(tag[0]))) {
@@ -266,24 +280,36 @@ void AppendXml(const nlohmann::json& value, const std::string& tag,
 
 absl::string_view FormatSuffix(Format format) {
   switch (format) {
-    case Format::kHtml: return "html";
-    case Format::kJson: return "json";
-    case Format::kText: return "txt";
-    case Format::kMarkdown: return "md";
-    case Format::kCsv: return "csv";
-    case Format::kXml: return "xml";
+    case Format::kHtml:
+      return "html";
+    case Format::kJson:
+      return "json";
+    case Format::kText:
+      return "txt";
+    case Format::kMarkdown:
+      return "md";
+    case Format::kCsv:
+      return "csv";
+    case Format::kXml:
+      return "xml";
   }
   return "html";
 }
 
 std::string FormatMimeType(Format format) {
   switch (format) {
-    case Format::kHtml: return "text/html; charset=utf-8";
-    case Format::kJson: return "application/json";
-    case Format::kText: return "text/plain; charset=utf-8";
-    case Format::kMarkdown: return "text/markdown; charset=utf-8";
-    case Format::kCsv: return "text/csv; charset=utf-8";
-    case Format::kXml: return "application/xml; charset=utf-8";
+    case Format::kHtml:
+      return "text/html; charset=utf-8";
+    case Format::kJson:
+      return "application/json";
+    case Format::kText:
+      return "text/plain; charset=utf-8";
+    case Format::kMarkdown:
+      return "text/markdown; charset=utf-8";
+    case Format::kCsv:
+      return "text/csv; charset=utf-8";
+    case Format::kXml:
+      return "application/xml; charset=utf-8";
   }
   return "text/html; charset=utf-8";
 }
@@ -320,10 +346,14 @@ std::string RenderData(const nlohmann::json& value, Format format) {
   switch (format) {
     case Format::kHtml:
       return absl::StrCat("<pre>", HtmlEscape(DumpJson(value, 2)), "</pre>");
-    case Format::kJson: return DumpJson(value);
-    case Format::kText: return ToText(value);
-    case Format::kMarkdown: return ToMarkdown(value);
-    case Format::kCsv: return ToCsv(value);
+    case Format::kJson:
+      return DumpJson(value);
+    case Format::kText:
+      return ToText(value);
+    case Format::kMarkdown:
+      return ToMarkdown(value);
+    case Format::kCsv:
+      return ToCsv(value);
     case Format::kXml: {
       std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
       AppendXml(value, "response", &out);

@@ -68,7 +68,8 @@ nlohmann::json Content(absl::string_view formats) {
 }
 
 nlohmann::json Operation(absl::string_view method, const std::string& path,
-                         const std::string& summary, absl::string_view formats) {
+                         const std::string& summary,
+                         absl::string_view formats) {
   nlohmann::json op = {{"summary", summary},
                        {"operationId", OperationId(method, path)}};
   nlohmann::json params = nlohmann::json::array();
@@ -118,8 +119,9 @@ std::string OpenApiPath(absl::string_view pattern) {
     if (segment == "{*}") {
       out.emplace_back("{path}");
     } else if (segment == "{}") {
-      out.push_back(IsEntityPlural(previous) ? "{name}"
-                                             : absl::StrCat("{arg", ++arg, "}"));
+      out.push_back(IsEntityPlural(previous)
+                        ? "{name}"
+                        : absl::StrCat("{arg", ++arg, "}"));
     } else {
       out.emplace_back(segment);
     }

@@ -37,8 +37,8 @@ bool SegmentsMatch(const Route& route,
       if (route.segments[i] == kCapture) args->emplace_back(segments[i]);
     }
     if (rest) {
-      args->push_back(absl::StrJoin(segments.begin() + fixed, segments.end(),
-                                    "/"));
+      args->push_back(
+          absl::StrJoin(segments.begin() + fixed, segments.end(), "/"));
     }
   }
   return true;

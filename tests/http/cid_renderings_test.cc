@@ -69,7 +69,8 @@ Image DecodePng(const std::string& png) {
 }
 
 TEST(QrTest, PngHasTheCodesModulesAndAQuietZone) {
-  ASSERT_OK_AND_ASSIGN(QrCode code, EncodeQr("http://localhost/AAAAAAAFaGVsbG8"));
+  ASSERT_OK_AND_ASSIGN(QrCode code,
+                       EncodeQr("http://localhost/AAAAAAAFaGVsbG8"));
   ASSERT_GE(code.width, 21);  // version 1 or more
   EXPECT_EQ((code.width - 17) % 4, 0);
   // The three finder patterns: dark corners, with a light ring inside.
@@ -87,9 +88,10 @@ TEST(QrTest, PngHasTheCodesModulesAndAQuietZone) {
   for (int py = 0; py < side; ++py) {
     for (int px = 0; px < side; ++px) {
       const int x = px / scale - kQrQuietZone, y = py / scale - kQrQuietZone;
-      const bool dark = x >= 0 && y >= 0 && x < code.width && y < code.width &&
-                        code.At(x, y);
-      if (image.pixels[static_cast<size_t>(py) * side + px] != (dark ? 0 : 255)) {
+      const bool dark =
+          x >= 0 && y >= 0 && x < code.width && y < code.width && code.At(x, y);
+      if (image.pixels[static_cast<size_t>(py) * side + px] !=
+          (dark ? 0 : 255)) {
         ++wrong;
       }
     }
@@ -117,8 +119,8 @@ TEST(QrTest, SvgHasOneSquarePerDarkModule) {
   const int size = code.width + 2 * kQrQuietZone;
   EXPECT_THAT(svg, HasSubstr(absl::StrCat("viewBox=\"0 0 ", size, " ", size)));
   // The first finder pattern's corner, shifted by the quiet zone.
-  EXPECT_THAT(svg, HasSubstr(absl::StrCat("M", kQrQuietZone, " ",
-                                          kQrQuietZone, "h1v1h-1z")));
+  EXPECT_THAT(svg, HasSubstr(absl::StrCat("M", kQrQuietZone, " ", kQrQuietZone,
+                                          "h1v1h-1z")));
 }
 
 TEST(QrTest, TooLongIsAClearError) {

@@ -22,12 +22,12 @@ using json = nlohmann::json;
 class FormatsTest : public ::testing::TestWithParam<BackendKind> {};
 
 void AddServers(ViewerFixture& v) {
-  ASSERT_EQ(Status(v.PostJson("/servers", {{"name", "echo"},
-                                           {"definition", "say, \"hi\""}})),
+  ASSERT_EQ(Status(v.PostJson(
+                "/servers", {{"name", "echo"}, {"definition", "say, \"hi\""}})),
             201);
-  ASSERT_EQ(Status(v.PostJson("/servers", {{"name", "two"},
-                                           {"definition", "b"}})),
-            201);
+  ASSERT_EQ(
+      Status(v.PostJson("/servers", {{"name", "two"}, {"definition", "b"}})),
+      201);
 }
 
 std::string ContentType(const httplib::Result& r) {
@@ -58,7 +58,8 @@ TEST_P(FormatsTest, ListsAnswerInEveryFormatBySuffix) {
   httplib::Result xml = v.Get("/servers.xml");
   EXPECT_EQ(ContentType(xml), "application/xml; charset=utf-8");
   EXPECT_THAT(Body(xml), HasSubstr("<response><servers><item><created_at>"));
-  EXPECT_THAT(Body(xml), HasSubstr("<definition>say, &quot;hi&quot;</definition>"));
+  EXPECT_THAT(Body(xml),
+              HasSubstr("<definition>say, &quot;hi&quot;</definition>"));
 
   EXPECT_EQ(ViewerFixture::Json(v.Get("/servers.json"))["servers"].size(), 2u);
   httplib::Result html = v.Get("/servers.html");
@@ -70,8 +71,8 @@ TEST_P(FormatsTest, ListsAnswerInEveryFormatBySuffix) {
 TEST_P(FormatsTest, EntityPagesAnswerInEveryFormat) {
   ViewerFixture v(GetParam());
   AddServers(v);
-  ASSERT_EQ(Status(v.PostJson("/variables", {{"name", "city"},
-                                             {"definition", "Paris"}})),
+  ASSERT_EQ(Status(v.PostJson("/variables",
+                              {{"name", "city"}, {"definition", "Paris"}})),
             201);
   httplib::Result txt = v.Get("/variables/city.txt");
   ASSERT_EQ(Status(txt), 200);
@@ -82,7 +83,7 @@ TEST_P(FormatsTest, EntityPagesAnswerInEveryFormat) {
   EXPECT_THAT(Body(csv), HasSubstr(",interactions,kind,name,"));
   EXPECT_THAT(Body(v.Get("/servers/echo.md")), HasSubstr("- **name**: echo"));
   EXPECT_THAT(Body(v.Get("/aliases.xml")),
-              HasSubstr("<response><aliases/></response>"));
+              HasSubstr("<response><aliases></aliases></response>"));
   // A missing entity is a 404 in the format asked for.
   httplib::Result missing = v.Get("/servers/nope.txt");
   EXPECT_EQ(Status(missing), 404);
@@ -96,17 +97,21 @@ TEST_P(FormatsTest, AcceptChoosesTheFormat) {
   EXPECT_EQ(Body(v.Get("/servers", {{"Accept", "text/plain"}})), "echo\ntwo");
   EXPECT_EQ(ContentType(v.Get("/servers", {{"Accept", "text/csv"}})),
             "text/csv; charset=utf-8");
-  EXPECT_EQ(ContentType(v.Get("/servers/echo", {{"Accept", "application/xml"}})),
-            "application/xml; charset=utf-8");
-  EXPECT_EQ(ContentType(v.Get("/servers",
-                              {{"Accept", "text/markdown;q=0.5, text/csv;q=0.4"}})),
-            "text/markdown; charset=utf-8");
+  EXPECT_EQ(
+      ContentType(v.Get("/servers/echo", {{"Accept", "application/xml"}})),
+      "application/xml; charset=utf-8");
+  EXPECT_EQ(
+      ContentType(v.Get("/servers",
+                        {{"Accept", "text/markdown;q=0.5, text/csv;q=0.4"}})),
+      "text/markdown; charset=utf-8");
   // A browser's Accept still gets the page; a suffix beats the header.
   EXPECT_EQ(ContentType(v.Get(
-                "/servers", {{"Accept", "text/html,application/xml;q=0.9,*/*;q=0.8"}})),
+                "/servers",
+                {{"Accept", "text/html,application/xml;q=0.9,*/*;q=0.8"}})),
             "text/html; charset=utf-8");
-  EXPECT_EQ(ContentType(v.Get("/servers.csv", {{"Accept", "application/json"}})),
-            "text/csv; charset=utf-8");
+  EXPECT_EQ(
+      ContentType(v.Get("/servers.csv", {{"Accept", "application/json"}})),
+      "text/csv; charset=utf-8");
   EXPECT_EQ(ContentType(v.GetJson("/servers")), "application/json");
 }
 
@@ -150,10 +155,12 @@ TEST_P(FormatsTest, QrCodesOfACid) {
   EXPECT_EQ(Body(v.Get("/" + cid + ".qr.png", {{"Host", "viewer.test"}})),
             Body(png));
   // The code depends on the address it holds.
-  EXPECT_NE(Body(v.Get("/" + cid + ".qr", {{"Host", "other.test"}})), Body(png));
+  EXPECT_NE(Body(v.Get("/" + cid + ".qr", {{"Host", "other.test"}})),
+            Body(png));
   httplib::Result svg = v.Get("/" + cid + ".qr.svg");
   EXPECT_EQ(ContentType(svg), "image/svg+xml");
-  EXPECT_THAT(Body(svg), HasSubstr("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+  EXPECT_THAT(Body(svg),
+              HasSubstr("<svg xmlns=\"http://www.w3.org/2000/svg\""));
   EXPECT_EQ(Status(v.Head("/" + cid + ".qr")), 200);
 }
 
@@ -197,11 +204,13 @@ TEST_P(FormatsTest, OpenApiDocumentValidates) {
   EXPECT_TRUE(doc["paths"].contains("/openapi.json"));
   EXPECT_TRUE(doc["paths"].contains("/{cid}.qr"));
   // Every route of /api/routes is in the document.
-  for (const json& route : ViewerFixture::Json(v.Get("/api/routes"))["routes"]) {
+  for (const json& route :
+       ViewerFixture::Json(v.Get("/api/routes"))["routes"]) {
     const std::string method = route["method"];
     std::string lower;
     for (char c : method) lower.push_back(static_cast<char>(std::tolower(c)));
-    EXPECT_TRUE(doc["paths"][route["pattern"].get<std::string>()].contains(lower))
+    EXPECT_TRUE(
+        doc["paths"][route["pattern"].get<std::string>()].contains(lower))
         << route.dump();
   }
 }
@@ -209,10 +218,10 @@ TEST_P(FormatsTest, OpenApiDocumentValidates) {
 TEST_P(FormatsTest, MetaSaysWhatAPathMeets) {
   ViewerFixture v(GetParam());
   AddServers(v);
-  ASSERT_EQ(Status(v.PostJson("/aliases",
-                              {{"name", "docs"},
-                               {"definition", "# first\n/old -> /new\n"
-                                              "/echo -> /servers/echo\n"}})),
+  ASSERT_EQ(Status(v.PostJson("/aliases", {{"name", "docs"},
+                                           {"definition",
+                                            "# first\n/old -> /new\n"
+                                            "/echo -> /servers/echo\n"}})),
             201);
   json route = ViewerFixture::Json(v.Get("/api/meta/servers/echo.csv"));
   EXPECT_EQ(route["meets"], "route");
@@ -222,8 +231,10 @@ TEST_P(FormatsTest, MetaSaysWhatAPathMeets) {
 
   json alias = ViewerFixture::Json(v.Get("/api/meta/old"));
   EXPECT_EQ(alias["meets"], "alias");
-  EXPECT_EQ(alias["alias"], json({{"name", "docs"}, {"line", 2},
-                                  {"pattern", "/old"}, {"target", "/new"}}));
+  EXPECT_EQ(alias["alias"], json({{"name", "docs"},
+                                  {"line", 2},
+                                  {"pattern", "/old"},
+                                  {"target", "/new"}}));
   // The alias comes before the server of the same name, as in a request.
   json both = ViewerFixture::Json(v.Get("/api/meta/echo"));
   EXPECT_EQ(both["meets"], "alias");
@@ -237,8 +248,10 @@ TEST_P(FormatsTest, MetaSaysWhatAPathMeets) {
 
   json cid = ViewerFixture::Json(v.Get("/api/meta/AAAAAAAFaGVsbG8.md.html"));
   EXPECT_EQ(cid["meets"], "cid");
-  EXPECT_EQ(cid["cid"], json({{"cid", "AAAAAAAFaGVsbG8"}, {"extension", "md.html"},
-                              {"found", true}, {"size", 5}}));
+  EXPECT_EQ(cid["cid"], json({{"cid", "AAAAAAAFaGVsbG8"},
+                              {"extension", "md.html"},
+                              {"found", true},
+                              {"size", 5}}));
   json nothing = ViewerFixture::Json(v.Get("/api/meta/no/such/thing"));
   EXPECT_EQ(nothing["meets"], "nothing");
   EXPECT_EQ(Status(v.Get("/no/such/thing")), 404);
@@ -255,7 +268,8 @@ TEST_P(FormatsTest, MetaSaysWhatAPathMeets) {
             "alias:");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, FormatsTest, AllBackends(), BackendParamName);
+INSTANTIATE_TEST_SUITE_P(Backends, FormatsTest, AllBackends(),
+                         BackendParamName);
 
 }  // namespace
 }  // namespace viewer::testing

@@ -1,10 +1,11 @@
 // Response formats (http/internal/formats.h) and the router's format
 // suffixes and rest-of-path captures.
+#include "http/internal/formats.h"
+
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "http/internal/formats.h"
 #include "http/internal/router.h"
 
 namespace viewer::http_internal {
@@ -33,8 +34,10 @@ TEST(FormatsTest, AcceptPicksTheHighestQuality) {
                              Format::kJson),
             Format::kHtml);
   EXPECT_EQ(FormatFromAccept("text/csv", Format::kHtml), Format::kCsv);
-  EXPECT_EQ(FormatFromAccept("Text/Markdown", Format::kHtml), Format::kMarkdown);
-  EXPECT_EQ(FormatFromAccept("text/x-markdown", Format::kHtml), Format::kMarkdown);
+  EXPECT_EQ(FormatFromAccept("Text/Markdown", Format::kHtml),
+            Format::kMarkdown);
+  EXPECT_EQ(FormatFromAccept("text/x-markdown", Format::kHtml),
+            Format::kMarkdown);
   EXPECT_EQ(FormatFromAccept("text/xml", Format::kHtml), Format::kXml);
   EXPECT_EQ(FormatFromAccept("text/plain;q=0.4, text/csv;q=0.5", Format::kHtml),
             Format::kCsv);
@@ -77,8 +80,9 @@ TEST(FormatsTest, TextAndMarkdown) {
   EXPECT_EQ(RenderData(kList, Format::kText), "echo\nb|c");
   EXPECT_EQ(RenderData({{"name", "a"}, {"size", 3}}, Format::kText),
             "name: a\nsize: 3");
-  EXPECT_EQ(RenderData({{"cids", {{{"cid", "X"}, {"size", 1}}}}}, Format::kText),
-            "cid: X\nsize: 1");
+  EXPECT_EQ(
+      RenderData({{"cids", {{{"cid", "X"}, {"size", 1}}}}}, Format::kText),
+      "cid: X\nsize: 1");
   // An entity with its history is one object, not the history's rows.
   EXPECT_EQ(RenderData({{"name", "a"}, {"interactions", {{{"id", 1}}}}},
                        Format::kText),
@@ -131,7 +135,8 @@ TEST(RouterFormatsTest, EverySuffixSelectsItsFormat) {
 TEST(RouterFormatsTest, RestCaptureTakesEverySegmentLeft) {
   Router r;
   r.Add("GET", "/meta/{*}", kNoFlags, [](Ctx&) {});
-  EXPECT_THAT(r.Find("GET", "/meta/a/b.json/c").args, ElementsAre("a/b.json/c"));
+  EXPECT_THAT(r.Find("GET", "/meta/a/b.json/c").args,
+              ElementsAre("a/b.json/c"));
   EXPECT_THAT(r.Find("GET", "/meta/").args, ElementsAre(""));
   EXPECT_EQ(r.Find("GET", "/meta").kind, Router::Match::kNone);
   EXPECT_EQ(r.Find("GET", "/other/a").kind, Router::Match::kNone);

@@ -32,7 +32,8 @@ class Checker {
       }
     }
     for (const std::string& key : required) {
-      if (!v.contains(key)) Problem(where, absl::StrCat("'", key, "' is required"));
+      if (!v.contains(key))
+        Problem(where, absl::StrCat("'", key, "' is required"));
     }
     return true;
   }
@@ -45,8 +46,8 @@ class Checker {
 
   void Info(const json& info) {
     if (!Object(info, "info",
-                {"title", "description", "termsOfService", "contact",
-                 "license", "version"},
+                {"title", "description", "termsOfService", "contact", "license",
+                 "version"},
                 {"title", "version"})) {
       return;
     }
@@ -80,7 +81,8 @@ class Checker {
       if (p.value("required", false) != true) {
         Problem(where, "a path parameter must have required: true");
       }
-      if (p["name"].is_string()) path_names->insert(p["name"].get<std::string>());
+      if (p["name"].is_string())
+        path_names->insert(p["name"].get<std::string>());
     }
   }
 
@@ -91,7 +93,8 @@ class Checker {
     }
     String(r, "description", where);
     if (!r.contains("content")) return;
-    if (!r["content"].is_object()) return Problem(where, "'content' must be an object");
+    if (!r["content"].is_object())
+      return Problem(where, "'content' must be an object");
     for (const auto& [type, media] : r["content"].items()) {
       Object(media, absl::StrCat(where, " content ", type),
              {"schema", "example", "examples", "encoding"}, {});
@@ -119,8 +122,8 @@ class Checker {
         Problem(where, "'parameters' must be an array");
       } else {
         for (size_t i = 0; i < op["parameters"].size(); ++i) {
-          Parameter(op["parameters"][i],
-                    absl::StrCat(where, " parameter ", i), &path_names);
+          Parameter(op["parameters"][i], absl::StrCat(where, " parameter ", i),
+                    &path_names);
         }
       }
     }
@@ -161,8 +164,8 @@ class Checker {
       static const std::set<std::string> kMethods = {
           "get", "put", "post", "delete", "options", "head", "patch", "trace"};
       std::set<std::string> allowed = kMethods;
-      allowed.insert({"$ref", "summary", "description", "servers",
-                      "parameters"});
+      allowed.insert(
+          {"$ref", "summary", "description", "servers", "parameters"});
       if (!Object(item, path, allowed, {})) continue;
       for (const auto& [method, op] : item.items()) {
         if (kMethods.contains(method)) {

@@ -8,6 +8,7 @@
 namespace viewer::testing {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -47,7 +48,8 @@ TEST(OpenApiValidatorTest, FindsEachKindOfProblem) {
        "another path differs only in its template names"},
       {"/paths/~1a~1{name}/get/responses", json::object(),
        "'responses' must be a non-empty object"},
-      {"/paths/~1a~1{name}/get/responses/600", {{"description", "x"}},
+      {"/paths/~1a~1{name}/get/responses/600",
+       {{"description", "x"}},
        "'600' is not a response code"},
       {"/paths/~1a~1{name}/get/responses/200/description", 3,
        "'description' must be a string"},
@@ -60,7 +62,8 @@ TEST(OpenApiValidatorTest, FindsEachKindOfProblem) {
       {"/paths/~1a~1{name}/get/parameters/0/content", json::object(),
        "needs exactly one of 'schema' and 'content'"},
       {"/paths/~1a~1{name}/post",
-       {{"operationId", "get_a"}, {"responses", {{"200", {{"description", "x"}}}}},
+       {{"operationId", "get_a"},
+        {"responses", {{"200", {{"description", "x"}}}}},
         {"parameters", Good()["paths"]["/a/{name}"]["get"]["parameters"]}},
        "operationId is not unique"},
   };
@@ -68,7 +71,7 @@ TEST(OpenApiValidatorTest, FindsEachKindOfProblem) {
     json doc = Good();
     doc[json::json_pointer(c.pointer)] = c.value;
     std::vector<std::string> problems = ValidateOpenApi30(doc);
-    EXPECT_THAT(problems, ElementsAre(HasSubstr(c.expected))) << c.pointer;
+    EXPECT_THAT(problems, Contains(HasSubstr(c.expected))) << c.pointer;
   }
   json no_info = Good();
   no_info.erase("info");
