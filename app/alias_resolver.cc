@@ -9,6 +9,13 @@ namespace viewer {
 
 absl::StatusOr<std::optional<std::string>> AliasResolver::Resolve(
     Transaction& txn, absl::string_view path) const {
+  VIEWER_ASSIGN_OR_RETURN(std::optional<AliasMatch> match, Match(txn, path));
+  if (!match) return std::nullopt;
+  return std::move(match->target);
+}
+
+absl::StatusOr<std::optional<AliasMatch>> AliasResolver::Match(
+    Transaction& txn, absl::string_view path) const {
   VIEWER_ASSIGN_OR_RETURN(std::vector<Entity> aliases,
                           ListEntities(txn, EntityKind::kAlias));
   for (const Entity& alias : aliases) {
@@ -16,9 +23,17 @@ absl::StatusOr<std::optional<std::string>> AliasResolver::Resolve(
     absl::StatusOr<std::shared_ptr<const std::vector<AliasRule>>> rules =
         Rules(*alias.definition);
     if (!rules.ok()) continue;
-    std::optional<std::string> target = MatchAliasRules(**rules, path);
-    if (!target || *target == path) continue;
-    return target;
+    // The first rule that matches decides for this alias; a target equal
+    // to the path passes the path on to the next alias.
+    for (const AliasRule& rule : **rules) {
+      std::optional<std::string> target = MatchAliasRule(rule, path);
+      if (!target) continue;
+      if (*target == path) break;
+      return AliasMatch{.alias = alias.name,
+                        .line = rule.line,
+                        .pattern = rule.pattern,
+                        .target = *std::move(target)};
+    }
   }
   return std::nullopt;
 }

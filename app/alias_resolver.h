@@ -31,6 +31,14 @@
 
 namespace viewer {
 
+// Which rule of which alias routes a path, and where to.
+struct AliasMatch {
+  std::string alias;    // the alias's name
+  int line = 0;         // the rule's 1-based line in its definition
+  std::string pattern;  // the rule's pattern, as parsed
+  std::string target;   // where it sends the path
+};
+
 class AliasResolver {
  public:
   AliasResolver() = default;
@@ -42,6 +50,12 @@ class AliasResolver {
   // checks it, so only a database written by something else has one)
   // routes nothing. The store's errors.
   absl::StatusOr<std::optional<std::string>> Resolve(
+      Transaction& txn, absl::string_view path) const
+      ABSL_LOCKS_EXCLUDED(mutex_);
+
+  // As Resolve, saying also which alias and rule matched (Resolve is this
+  // function's target).
+  absl::StatusOr<std::optional<AliasMatch>> Match(
       Transaction& txn, absl::string_view path) const
       ABSL_LOCKS_EXCLUDED(mutex_);
 

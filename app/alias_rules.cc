@@ -302,32 +302,40 @@ absl::StatusOr<std::vector<AliasRule>> ParseAliasDefinition(
   return rules;
 }
 
+std::optional<std::string> MatchAliasRule(const AliasRule& rule,
+                                          absl::string_view path) {
+  switch (rule.kind) {
+    case AliasPatternKind::kLiteral:
+      if (rule.ignore_case ? absl::EqualsIgnoreCase(rule.pattern, path)
+                           : rule.pattern == path) {
+        return rule.target;
+      }
+      break;
+    case AliasPatternKind::kGlob:
+      if (GlobMatch(rule.pattern, path, rule.ignore_case)) return rule.target;
+      break;
+    case AliasPatternKind::kRegex: {
+      if (path.size() > kMaxAliasRegexInput || rule.regex == nullptr) break;
+      try {
+        std::cmatch m;
+        if (std::regex_match(path.data(), path.data() + path.size(), m,
+                             *rule.regex)) {
+          return ExpandGroups(rule.target, m);
+        }
+      } catch (const std::exception&) {
+        // Too complex to match (std::regex_error): treat as no match.
+      }
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> MatchAliasRules(const std::vector<AliasRule>& rules,
                                            absl::string_view path) {
   for (const AliasRule& rule : rules) {
-    switch (rule.kind) {
-      case AliasPatternKind::kLiteral:
-        if (rule.ignore_case ? absl::EqualsIgnoreCase(rule.pattern, path)
-                             : rule.pattern == path) {
-          return rule.target;
-        }
-        break;
-      case AliasPatternKind::kGlob:
-        if (GlobMatch(rule.pattern, path, rule.ignore_case)) return rule.target;
-        break;
-      case AliasPatternKind::kRegex: {
-        if (path.size() > kMaxAliasRegexInput || rule.regex == nullptr) break;
-        try {
-          std::cmatch m;
-          if (std::regex_match(path.data(), path.data() + path.size(), m,
-                               *rule.regex)) {
-            return ExpandGroups(rule.target, m);
-          }
-        } catch (const std::exception&) {
-          // Too complex to match (std::regex_error): treat as no match.
-        }
-        break;
-      }
+    if (std::optional<std::string> target = MatchAliasRule(rule, path)) {
+      return target;
     }
   }
   return std::nullopt;

@@ -77,6 +77,11 @@ struct AliasRule {
 absl::StatusOr<std::vector<AliasRule>> ParseAliasDefinition(
     absl::string_view definition);
 
+// The target `rule` gives `path`, with regex groups filled in; nullopt
+// when it does not match.
+std::optional<std::string> MatchAliasRule(const AliasRule& rule,
+                                          absl::string_view path);
+
 // The target of the first rule matching `path`, with regex groups filled
 // in; nullopt when none matches.
 std::optional<std::string> MatchAliasRules(const std::vector<AliasRule>& rules,

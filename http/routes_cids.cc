@@ -8,7 +8,9 @@
 //   GET  /uploads[.json]         CIDs stored in the database, newest first
 //   GET  /cids.json?prefix=P     CIDs (database and cids folder) starting
 //                                with P, at most limit= (100, up to 1000)
-//   GET|HEAD /<CID>[.<ext>]      the bytes (fallback step, TryCid)
+//   GET|HEAD /<CID>[.<ext>]      the bytes (fallback step, TryCid), or a
+//                                rendering (.md.html, .qr, .qr.svg:
+//                                routes_cid_renderings.cc)
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -203,6 +205,9 @@ bool TryCid(const Site& site, Ctx& ctx) {
     ctx.res.set_header("Allow", "GET, HEAD");
     ctx.Error(405, absl::StrCat(method, " is not allowed on a CID; allowed: "
                                         "GET, HEAD"));
+    return true;
+  }
+  if (ServeCidRendering(ref->cid.cid, ref->extension, **bytes, ctx)) {
     return true;
   }
   const std::string etag = absl::StrCat("\"", ref->cid.cid, "\"");

@@ -53,13 +53,6 @@ void PreviewServerAnswer(const Site& site, const std::string& name, Ctx& ctx) {
   ctx.res.set_content(*run.output, MimeTypeFor("", *run.output).c_str());
 }
 
-// The one-segment path that names a server ("/hello"), if `path` is one.
-std::optional<std::string> ServerNameOf(absl::string_view path) {
-  const std::vector<absl::string_view> segments = SplitPath(path);
-  if (segments.size() != 1 || segments[0].empty()) return std::nullopt;
-  return std::string(segments[0]);
-}
-
 // True when `name` is an enabled server. Most paths that get here are
 // CIDs, so this looks in a snapshot, without taking the write slot; a
 // lookup that fails counts as "no" (the CID step comes next).
@@ -96,6 +89,12 @@ void RunServerAnswer(const Site& site, const std::string& name, Ctx& ctx) {
 }
 
 }  // namespace
+
+std::optional<std::string> ServerNameOf(absl::string_view path) {
+  const std::vector<absl::string_view> segments = SplitPath(path);
+  if (segments.size() != 1 || segments[0].empty()) return std::nullopt;
+  return std::string(segments[0]);
+}
 
 bool TryAlias(const Site& site, Ctx& ctx) {
   absl::StatusOr<std::unique_ptr<Transaction>> txn = site.Read();

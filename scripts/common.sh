@@ -5,17 +5,17 @@
 VIEWER_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libabsl-dev libsqlite3-dev libpq-dev libcpp-httplib-dev nlohmann-json3-dev
-  libcxxopts-dev libssl-dev
+  libcxxopts-dev libssl-dev libcmark-dev libqrencode-dev zlib1g-dev
 )
 # What the tests need beyond the build: test libraries, clang's libFuzzer
 # for the fuzz targets, strace for the "memory mode writes nothing" test,
-# Chromium and its WebDriver for the browser test, sqlite3 for checks, and
-# a PostgreSQL server the tests start a throwaway cluster of
-# (scripts/pg_cluster.sh).
+# Chromium and its WebDriver for the browser test, sqlite3 for checks,
+# libpng to decode the QR codes viewer draws, and a PostgreSQL server the
+# tests start a throwaway cluster of (scripts/pg_cluster.sh).
 VIEWER_TEST_PACKAGES=(
   googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   clang libclang-rt-14-dev strace chromium chromium-driver sqlite3
-  postgresql
+  libpng-dev postgresql
 )
 
 # ensure_packages PKG...: installs the ones not installed yet.

@@ -38,7 +38,11 @@ std::optional<std::string> Ctx::Query(const std::string& key) const {
 
 void Ctx::Json(int status, const nlohmann::json& value) {
   res.status = status;
-  res.set_content(DumpJson(value), "application/json");
+  if (format == Format::kHtml || format == Format::kJson) {
+    res.set_content(DumpJson(value), "application/json");
+    return;
+  }
+  res.set_content(RenderData(value, format), FormatMimeType(format).c_str());
 }
 
 void Ctx::Page(absl::string_view title, absl::string_view body_html,

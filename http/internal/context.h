@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "http/internal/formats.h"
 #include "http/render.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
@@ -56,8 +57,12 @@ struct Ctx {
   RequestBody body;
   // Path captures, in pattern order.
   std::vector<std::string> args;
-  // Answer in JSON.
+  // Answer data rather than a page: JSON, or the data format in `format`.
   bool json = false;
+  // The format asked for (a route's suffix or the Accept header; see
+  // http/internal/formats.h). With `json`, Json() answers in it when it is
+  // text, Markdown, CSV or XML.
+  Format format = Format::kHtml;
   // Record a page view when the answer is a 200 to a GET.
   bool page_view = false;
   // The memory-mode banner of pages.
@@ -69,6 +74,8 @@ struct Ctx {
   std::optional<std::string> Query(const std::string& key) const;
 
   // Answers. Each sets status, headers and body; the last call wins.
+  // Json renders `value` in `format` when that is a data format other
+  // than JSON, else as JSON.
   void Json(int status, const nlohmann::json& value);
   void Page(absl::string_view title, absl::string_view body_html,
             absl::string_view active, int status = 200);

@@ -22,6 +22,22 @@ int64_t ByteLimitOf(const StoreHandle& handle) {
   return stats.ok() ? stats->byte_limit : 0;
 }
 
+// The format of a fixed route's answer: a JSON-only route's JSON, else the
+// format its suffix names, else the one the Accept header asks for (a
+// header naming none keeps what WantsJson decided).
+void ChooseFormat(const Router::Match& match, Ctx& ctx) {
+  Format format = ctx.json ? Format::kJson : Format::kHtml;
+  if (match.route->flags & kJsonOnly) {
+    format = Format::kJson;
+  } else if (match.format) {
+    format = *match.format;
+  } else if (ctx.req.has_header("Accept")) {
+    format = FormatFromAccept(ctx.req.get_header_value("Accept"), format);
+  }
+  ctx.format = format;
+  ctx.json = format != Format::kHtml;
+}
+
 }  // namespace
 
 Site::Site(ViewerOptions options)
@@ -36,6 +52,7 @@ Site::Site(ViewerOptions options)
   AddCidRoutes(*this, router_);
   AddExportRoutes(*this, router_);
   AddDumpRoutes(*this, router_);
+  AddMetaRoutes(*this, router_);
 }
 
 absl::StatusOr<std::unique_ptr<Transaction>> Site::Read() const {
@@ -100,7 +117,7 @@ void Site::Handle(Ctx& ctx) {
     case Router::Match::kFound: {
       const Route& route = *match.route;
       ctx.args = std::move(match.args);
-      if (match.json || (route.flags & kJsonOnly)) ctx.json = true;
+      ChooseFormat(match, ctx);
       ctx.page_view = (route.flags & kPageView) && !ctx.json;
       route.handler(ctx);
       break;

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -97,12 +98,21 @@ void AddEntityRoutes(Site& site, Router& router);
 void AddCidRoutes(Site& site, Router& router);
 void AddExportRoutes(Site& site, Router& router);
 void AddDumpRoutes(Site& site, Router& router);
+void AddMetaRoutes(Site& site, Router& router);
 
 // Fallback steps (http/routes_fallback.cc; TryCid in routes_cids.cc); each
 // answers and returns true when it applies.
 bool TryAlias(const Site& site, Ctx& ctx);
 bool TryServer(const Site& site, Ctx& ctx);
+// The one-segment path that names a server ("/hello": "hello"), if `path`
+// is one (routes_fallback.cc; TryServer and /meta use it).
+std::optional<std::string> ServerNameOf(absl::string_view path);
 bool TryCid(const Site& site, Ctx& ctx);
+// A rendering of the CID's content `bytes` named by `extension` ("md.html",
+// "qr", "qr.png", "qr.svg": http/routes_cid_renderings.cc), answered; false
+// for any other extension.
+bool ServeCidRendering(const std::string& cid, absl::string_view extension,
+                       const std::string& bytes, Ctx& ctx);
 
 }  // namespace viewer::http_internal
 

@@ -76,6 +76,29 @@ TEST_P(AliasResolverTest, ADefinitionThatDoesNotParseRoutesNothing) {
                        "line 1: expected 'pattern -> /target'"));
 }
 
+TEST_P(AliasResolverTest, MatchNamesTheAliasAndTheRuleLine) {
+  Alias("a", "# comment\n/same -> /same\n[glob] /docs/* -> /manual\n");
+  Alias("b", "/same -> /elsewhere\n/docs/x -> /never");
+  std::unique_ptr<Transaction> txn = h_.Read();
+  ASSERT_OK_AND_ASSIGN(std::optional<AliasMatch> docs,
+                       aliases_.Match(*txn, "/docs/x"));
+  ASSERT_TRUE(docs.has_value());
+  EXPECT_EQ(docs->alias, "a");
+  EXPECT_EQ(docs->line, 3);
+  EXPECT_EQ(docs->pattern, "/docs/*");
+  EXPECT_EQ(docs->target, "/manual");
+  // a's rule for /same leads back to it, so b's first rule decides.
+  ASSERT_OK_AND_ASSIGN(std::optional<AliasMatch> same,
+                       aliases_.Match(*txn, "/same"));
+  ASSERT_TRUE(same.has_value());
+  EXPECT_EQ(same->alias, "b");
+  EXPECT_EQ(same->line, 1);
+  EXPECT_EQ(same->target, "/elsewhere");
+  ASSERT_OK_AND_ASSIGN(std::optional<AliasMatch> none,
+                       aliases_.Match(*txn, "/nothing"));
+  EXPECT_FALSE(none.has_value());
+}
+
 TEST_P(AliasResolverTest, RulesAreParsedOnceAndShared) {
   ASSERT_OK_AND_ASSIGN(auto first, aliases_.Rules("/x -> /y"));
   ASSERT_OK_AND_ASSIGN(auto second, aliases_.Rules("/x -> /y"));

@@ -31,6 +31,7 @@ namespace viewer::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kChromium[] = "/usr/bin/chromium";
 constexpr char kChromedriver[] = "/usr/bin/chromedriver";
@@ -207,6 +208,31 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
   ASSERT_OK(d.Navigate(b.Url("/")));
   EXPECT_THAT(b.TextOf("main"), HasSubstr(ComputeCid(text)));
   b.Shot("08-home-after");
+
+  // 7. A Markdown CID rendered as HTML, its raw HTML left out (the
+  // script would have renamed the page).
+  ASSERT_OK(d.Navigate(b.Url("/upload")));
+  ASSERT_OK_AND_ASSIGN(std::string md_field, d.Find("textarea#text"));
+  ASSERT_OK(d.Type(md_field,
+                   "# Release notes\n\n- *fast* formats\n- `qr` codes\n\n"
+                   "<script>document.title='owned'</script>\n"));
+  ASSERT_OK_AND_ASSIGN(std::string md_upload,
+                       d.Find("form.stack button[type=submit]"));
+  ASSERT_OK(d.Click(md_upload));
+  absl::StatusOr<std::string> md_cid_url = d.WaitForUrl(
+      [&](const std::string& url) {
+        return url != b.Url("/upload") && absl::StartsWith(url, b.Url("/"));
+      },
+      absl::Seconds(10));
+  ASSERT_TRUE(md_cid_url.ok()) << md_cid_url.status();
+  ASSERT_OK(d.Navigate(*md_cid_url + ".md.html"));
+  b.Shot("09-markdown-cid");
+  EXPECT_EQ(b.TextOf("main article.markdown h1"), "Release notes");
+  EXPECT_THAT(b.TextOf("main article.markdown ul"), HasSubstr("fast formats"));
+  EXPECT_EQ(d.Find("main article.markdown em").ok(), true);
+  EXPECT_EQ(d.Find("main article.markdown script").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_THAT(d.Title().value_or(""), Not(HasSubstr("owned")));
 }
 
 }  // namespace

@@ -209,6 +209,40 @@ std::vector<Step> SearchHistoryAndErrorSteps() {
   };
 }
 
+// Every format, the CID renderings, the route lists and /meta.
+std::vector<Step> FormatSteps() {
+  const std::string hello = kHelloCid;
+  const httplib::Headers host = {{"Host", "viewer.test"}};
+  return {
+      Get("/servers.csv", 200),
+      Get("/servers.txt", 200),
+      Get("/servers.md", 200),
+      Get("/servers.xml", 200),
+      Get("/servers.html", 200),
+      Get("/servers/hello.csv", 200),
+      Get("/variables/greeting.txt", 200),
+      Get("/aliases/routes.xml", 200),
+      Get("/servers/missing.md", 404),
+      Get("/servers", 200, {{"Accept", "text/csv"}}),
+      Get("/aliases", 200, {{"Accept", "text/markdown"}}),
+      Get("/uploads.csv", 200),
+      Get("/history.txt", 200),
+      Get(hello + ".md.html", 200),
+      Get(hello + ".qr", 200, host),
+      Get(hello + ".qr.svg", 200, host),
+      Get("/" + ComputeCid(std::string(100, 'z')) + ".qr", 404),
+      Get("/routes", 200),
+      Get("/routes.csv", 200),
+      Get("/api/routes", 200),
+      Get("/openapi.json", 200),
+      Get("/meta/servers/hello.csv", 200),
+      Get("/api/meta/docs", 200),
+      Get("/api/meta/hello", 200),
+      Get("/api/meta/AAAAAAAFaGVsbG8.md.html", 200),
+      Get("/api/meta/no/such/thing", 200),
+  };
+}
+
 std::vector<Step> DeletionSteps() {
   return {
       PostForm("/variables/greeting/delete", {}, 303),
@@ -228,7 +262,7 @@ std::vector<Step> DeletionSteps() {
 std::vector<Step> Script() {
   std::vector<Step> all;
   for (auto part : {EntitySteps, ServerSteps, AliasSteps, CidSteps,
-                    SearchHistoryAndErrorSteps, DeletionSteps}) {
+                    SearchHistoryAndErrorSteps, FormatSteps, DeletionSteps}) {
     for (Step& s : part()) all.push_back(std::move(s));
   }
   return all;
