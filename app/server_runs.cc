@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "app/cid.h"
 #include "app/entities.h"
 #include "app/invocations.h"
 #include "app/templates.h"
@@ -68,8 +69,12 @@ json DefinitionCid(const Entity& server) {
 // The template's inputs: the request, and every enabled variable, secret
 // and server as `txn` sees them.
 absl::Status GatherInputs(Transaction& txn, const ServerRequest& request,
-                          TemplateInputs& inputs, Seen& seen) {
+                          const StepInput& step, TemplateInputs& inputs,
+                          Seen& seen) {
   inputs.request_path = request.path;
+  inputs.input = step.input;
+  inputs.rest = step.rest;
+  inputs.max_output_bytes = step.max_output_bytes;
   for (const auto& [k, v] : request.query) inputs.query.emplace(k, v);
   for (EntityKind kind :
        {EntityKind::kVariable, EntityKind::kSecret, EntityKind::kServer}) {
@@ -95,11 +100,15 @@ absl::Status GatherInputs(Transaction& txn, const ServerRequest& request,
 
 // The server's output for `request`, and what its template saw.
 absl::StatusOr<ServerRun> Render(Transaction& txn, const Entity& server,
-                                 const ServerRequest& request, Seen& seen) {
+                                 const ServerRequest& request,
+                                 const StepInput& step, Seen& seen) {
   TemplateInputs inputs;
-  VIEWER_RETURN_IF_ERROR(GatherInputs(txn, request, inputs, seen));
+  VIEWER_RETURN_IF_ERROR(GatherInputs(txn, request, step, inputs, seen));
   ServerRun run;
-  run.output = RenderTemplate(server.definition.value_or(""), inputs);
+  const std::string definition =
+      step.definition.value_or(server.definition.value_or(""));
+  run.definition_cid = ComputeCid(definition);
+  run.output = RenderTemplate(definition, inputs);
   if (!run.output.ok()) {
     run.output =
         absl::Status(run.output.status().code(),
@@ -111,11 +120,19 @@ absl::StatusOr<ServerRun> Render(Transaction& txn, const Entity& server,
 
 // Stores the output, the documents of `seen`, the request details and the
 // summary as CIDs, and the invocation row naming them.
-absl::StatusOr<std::string> StoreRun(
-    Transaction& txn, const CidRepository& cids, const Entity& server,
-    const std::string& output, const Seen& seen, const ServerRequest& request,
-    Timestamp now) {
-  VIEWER_ASSIGN_OR_RETURN(std::string result, cids.Create(txn, output));
+absl::Status StoreRun(Transaction& txn, const CidRepository& cids,
+                      const Entity& server, const StepInput& step,
+                      const Seen& seen, const ServerRequest& request,
+                      Timestamp now, ServerRun& run) {
+  VIEWER_ASSIGN_OR_RETURN(run.result_cid, cids.Create(txn, *run.output));
+  const std::string& result = run.result_cid;
+  if (!step.input.empty()) {
+    VIEWER_ASSIGN_OR_RETURN(run.input_cid, cids.Create(txn, step.input));
+  }
+  if (step.definition) {
+    // A past version: its bytes are stored like the current definition's.
+    VIEWER_RETURN_IF_ERROR(cids.Create(txn, *step.definition).status());
+  }
   InvocationInput row{.server_name = server.name, .result_cid = result};
   for (auto [doc, slot] : {std::pair{&seen.servers, &row.servers_cid},
                            std::pair{&seen.variables, &row.variables_cid},
@@ -124,18 +141,19 @@ absl::StatusOr<std::string> StoreRun(
   }
   VIEWER_ASSIGN_OR_RETURN(row.request_details_cid,
                           cids.Create(txn, JsonText(RequestDetails(request))));
-  const json summary = {{"server", server.name},
-                        {"definition_cid", DefinitionCid(server)},
-                        {"result_cid", result},
-                        {"servers_cid", *row.servers_cid},
-                        {"variables_cid", *row.variables_cid},
-                        {"secrets_cid", *row.secrets_cid},
-                        {"request_details_cid", *row.request_details_cid},
-                        {"invoked_at", FormatTimestamp(now)}};
+  json summary = {{"server", server.name},
+                  {"definition_cid", run.definition_cid},
+                  {"result_cid", result},
+                  {"servers_cid", *row.servers_cid},
+                  {"variables_cid", *row.variables_cid},
+                  {"secrets_cid", *row.secrets_cid},
+                  {"request_details_cid", *row.request_details_cid},
+                  {"invoked_at", FormatTimestamp(now)}};
+  if (!run.input_cid.empty()) summary["input_cid"] = run.input_cid;
   VIEWER_ASSIGN_OR_RETURN(row.invocation_cid,
                           cids.Create(txn, JsonText(summary)));
-  VIEWER_RETURN_IF_ERROR(CreateInvocation(txn, row).status());
-  return result;
+  run.invocation_cid = *row.invocation_cid;
+  return CreateInvocation(txn, row).status();
 }
 
 }  // namespace
@@ -151,7 +169,7 @@ absl::StatusOr<bool> IsRunnableServer(Transaction& txn,
 absl::StatusOr<ServerRun> RunServer(Transaction& txn, const CidRepository& cids,
                                     absl::string_view name,
                                     const ServerRequest& request,
-                                    Timestamp now) {
+                                    Timestamp now, const StepInput& step) {
   VIEWER_ASSIGN_OR_RETURN(Entity server,
                           GetEntity(txn, EntityKind::kServer, name));
   if (!server.enabled) {
@@ -159,21 +177,22 @@ absl::StatusOr<ServerRun> RunServer(Transaction& txn, const CidRepository& cids,
         absl::StrCat("server '", name, "' was just disabled"));
   }
   Seen seen;
-  VIEWER_ASSIGN_OR_RETURN(ServerRun run, Render(txn, server, request, seen));
+  VIEWER_ASSIGN_OR_RETURN(ServerRun run,
+                          Render(txn, server, request, step, seen));
   if (!run.output.ok()) return run;
-  VIEWER_ASSIGN_OR_RETURN(
-      run.result_cid,
-      StoreRun(txn, cids, server, *run.output, seen, request, now));
+  VIEWER_RETURN_IF_ERROR(
+      StoreRun(txn, cids, server, step, seen, request, now, run));
   return run;
 }
 
 absl::StatusOr<ServerRun> PreviewServer(Transaction& txn,
                                         absl::string_view name,
-                                        const ServerRequest& request) {
+                                        const ServerRequest& request,
+                                        const StepInput& step) {
   VIEWER_ASSIGN_OR_RETURN(Entity server,
                           GetEntity(txn, EntityKind::kServer, name));
   Seen seen;
-  return Render(txn, server, request, seen);
+  return Render(txn, server, request, step, seen);
 }
 
 }  // namespace viewer
