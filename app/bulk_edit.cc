@@ -51,9 +51,9 @@ absl::StatusOr<BulkDefinitions> ParseBulkDefinitions(EntityKind kind,
                                                      absl::string_view text) {
   VIEWER_RETURN_IF_ERROR(CheckKind(kind));
   if (text.size() > kMaxBulkDocumentBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the document is ", text.size(), " bytes; at most ",
-        kMaxBulkDocumentBytes, " are read"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the document is ", text.size(), " bytes; at most ",
+                     kMaxBulkDocumentBytes, " are read"));
   }
   json doc = json::parse(text.begin(), text.end(), nullptr,
                          /*allow_exceptions=*/false);

@@ -47,8 +47,8 @@ absl::StatusOr<std::string> ResolveCidPrefix(Transaction& txn,
       found.push_back("...");
     }
     return absl::InvalidArgumentError(
-        absl::StrCat("CID prefix '", prefix, "' matches several CIDs: ",
-                     absl::StrJoin(found, ", ")));
+        absl::StrCat("CID prefix '", prefix,
+                     "' matches several CIDs: ", absl::StrJoin(found, ", ")));
   }
   return found.front();
 }

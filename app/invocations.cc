@@ -93,7 +93,8 @@ absl::StatusOr<InvocationPage> FilteredInvocations(
                      page, " and ", per_page));
   }
   if (page > std::numeric_limits<int64_t>::max() / per_page) {
-    return absl::InvalidArgumentError(absl::StrCat("page ", page, " is past any end"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page ", page, " is past any end"));
   }
   std::vector<Filter> where;
   if (!filter.server_name.empty()) {

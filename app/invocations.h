@@ -72,8 +72,8 @@ absl::StatusOr<std::vector<Invocation>> InvocationsByResultCids(
 // What /server_events lists: every filter optional (empty or nullopt
 // matches all).
 struct InvocationFilter {
-  std::string server_name;  // exact
-  std::string result_cid;   // exact
+  std::string server_name;         // exact
+  std::string result_cid;          // exact
   std::optional<Timestamp> start;  // invoked_at >= start
   std::optional<Timestamp> end;    // invoked_at <= end
 };

@@ -53,7 +53,8 @@ absl::StatusOr<std::vector<DefinitionVersion>> DefinitionHistory(
 }
 
 bool LooksLikeVersionPrefix(absl::string_view segment) {
-  if (segment.size() < kMinVersionPrefixChars || segment.size() > kCidMaxChars) {
+  if (segment.size() < kMinVersionPrefixChars ||
+      segment.size() > kCidMaxChars) {
     return false;
   }
   for (char c : segment) {

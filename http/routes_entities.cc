@@ -26,10 +26,10 @@
 #include "app/invocations.h"
 #include "app/server_versions.h"
 #include "engine/status_macros.h"
-#include "http/internal/site.h"
 #include "http/internal/entity_pages.h"
 #include "http/internal/json_body.h"
 #include "http/internal/server_pages.h"
+#include "http/internal/site.h"
 #include "http/render.h"
 #include "http/status_map.h"
 
@@ -44,11 +44,11 @@ constexpr int64_t kServerRunsShown = 20;
 absl::Status CheckInput(EntityKind kind, const EntityInput& input) {
   if (absl::Status s = ValidateEntityName(input.name); !s.ok()) return s;
   if (input.name == "new" || input.name == "_") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the name '", input.name, "' is reserved (",
-        input.name == "new" ? "/<kind>/new is the form"
-                            : "/<kind>/_/edit edits them all",
-        ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the name '", input.name, "' is reserved (",
+                     input.name == "new" ? "/<kind>/new is the form"
+                                         : "/<kind>/_/edit edits them all",
+                     ")"));
   }
   return ValidateEntityDefinition(kind, input.definition);
 }
@@ -126,8 +126,8 @@ absl::StatusOr<ServerExtras> LoadServerExtras(Transaction& txn,
   ServerExtras extras;
   VIEWER_ASSIGN_OR_RETURN(extras.versions, DefinitionHistory(txn, name));
   VIEWER_ASSIGN_OR_RETURN(
-      extras.runs, FilteredInvocations(txn, {.server_name = name}, 1,
-                                       kServerRunsShown));
+      extras.runs,
+      FilteredInvocations(txn, {.server_name = name}, 1, kServerRunsShown));
   return extras;
 }
 

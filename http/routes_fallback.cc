@@ -17,8 +17,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "app/alias_rules.h"
 #include "absl/strings/str_split.h"
+#include "app/alias_rules.h"
 #include "app/pipelines.h"
 #include "app/server_runs.h"
 #include "engine/status_macros.h"
@@ -60,8 +60,7 @@ void DebugAnswer(const PipelinePlan& plan, const PipelineRun& run, bool stored,
   if (WantsJson(ctx.req)) {
     return ctx.Json(status, PipelineDebugJson(plan, run, stored));
   }
-  ctx.Page("Pipeline", PipelineDebugHtml(plan, run, stored), "servers",
-           status);
+  ctx.Page("Pipeline", PipelineDebugHtml(plan, run, stored), "servers", status);
 }
 
 // A read-only demo runs a pipeline without storing anything: the output
@@ -114,8 +113,8 @@ void RunAnswer(const Site& site, Ctx& ctx) {
     VIEWER_ASSIGN_OR_RETURN(
         plan, PlanPipeline(txn, site.cids(), &site.aliases(), ctx.req.path));
     if (!plan) return absl::NotFoundError("the server was just disabled");
-    VIEWER_ASSIGN_OR_RETURN(run, RunPipeline(txn, site.cids(), *plan, request,
-                                             site.clock().Now()));
+    VIEWER_ASSIGN_OR_RETURN(
+        run, RunPipeline(txn, site.cids(), *plan, request, site.clock().Now()));
     return run->output.status();  // a step that failed stores nothing
   });
   if (run && !run->output.ok()) {

@@ -61,9 +61,8 @@ void ServerEvents(const Site& site, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, filter.start, Bound(ctx, "start", false));
   HTTP_ASSIGN_OR_FAIL(ctx, filter.end, Bound(ctx, "end", true));
   HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
-  HTTP_ASSIGN_OR_FAIL(
-      ctx, InvocationPage events,
-      FilteredInvocations(*txn, filter, page, kEventsPerPage));
+  HTTP_ASSIGN_OR_FAIL(ctx, InvocationPage events,
+                      FilteredInvocations(*txn, filter, page, kEventsPerPage));
   if (ctx.json) return ctx.Json(200, ServerEventsJson(events));
   ctx.Page("Server events", ServerEventsHtml(events, form), "servers");
 }
@@ -123,8 +122,7 @@ void SaveBulkEdit(const Site& site, EntityKind kind, Ctx& ctx) {
     VIEWER_ASSIGN_OR_RETURN(BulkDefinitions wanted,
                             ParseBulkDefinitions(kind, document));
     return site.Write([&](Transaction& txn) -> absl::Status {
-      VIEWER_ASSIGN_OR_RETURN(summary,
-                              ApplyBulkDefinitions(txn, kind, wanted));
+      VIEWER_ASSIGN_OR_RETURN(summary, ApplyBulkDefinitions(txn, kind, wanted));
       return absl::OkStatus();
     });
   }();

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-
 #include "absl/strings/string_view.h"
 #include "app/page_views.h"
 #include "nlohmann/json.hpp"

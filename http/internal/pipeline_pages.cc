@@ -70,8 +70,8 @@ json PipelineDebugJson(const PipelinePlan& plan, const PipelineRun& run,
               {"stored", stored},
               {"success", run.output.ok()}};
   if (run.output.ok()) {
-    out["output_cid"] = run.steps.empty() ? json(nullptr)
-                                          : json(run.steps.back().output_cid);
+    out["output_cid"] =
+        run.steps.empty() ? json(nullptr) : json(run.steps.back().output_cid);
   } else {
     out["error"] = std::string(run.output.status().message());
   }

@@ -21,16 +21,17 @@ std::string CidLink(const std::optional<std::string>& cid,
                     absl::string_view label = "") {
   if (!cid || cid->empty()) return "<span class=\"muted\">none</span>";
   const std::string shown =
-      label.empty() ? absl::StrCat(cid->substr(0, 16), cid->size() > 16 ? "…" : "")
-                    : std::string(label);
+      label.empty()
+          ? absl::StrCat(cid->substr(0, 16), cid->size() > 16 ? "…" : "")
+          : std::string(label);
   return absl::StrCat("<a class=\"cid\" href=\"/", HtmlEscape(*cid),
-                      "\" title=\"", HtmlEscape(*cid), "\">",
-                      HtmlEscape(shown), "</a>");
+                      "\" title=\"", HtmlEscape(*cid), "\">", HtmlEscape(shown),
+                      "</a>");
 }
 
 std::string RunRow(const Invocation& run, bool with_server) {
-  std::string row = absl::StrCat("<tr><td>", FormatTimestamp(run.invoked_at),
-                                 "</td>");
+  std::string row =
+      absl::StrCat("<tr><td>", FormatTimestamp(run.invoked_at), "</td>");
   if (with_server) {
     absl::StrAppend(&row, "<td><a href=\"/servers/", UrlEncode(run.server_name),
                     "\">", HtmlEscape(run.server_name), "</a></td>");
@@ -100,26 +101,29 @@ std::string ServerVersionsHtml(absl::string_view server,
                                const std::vector<DefinitionVersion>& versions) {
   std::string out = absl::StrCat(
       "<h2>Definition history</h2>\n<p class=\"muted\">Each definition this "
-      "server was saved with, by CID. <code>/", HtmlEscape(server),
+      "server was saved with, by CID. <code>/",
+      HtmlEscape(server),
       "/&lt;CID prefix&gt;</code> runs a past one.</p>\n<table>\n"
       "<tr><th>Saved</th><th>Definition CID</th><th></th></tr>\n");
   for (const DefinitionVersion& v : versions) {
     const std::string prefix =
         v.cid.substr(0, std::min<size_t>(v.cid.size(), 24));
-    absl::StrAppend(
-        &out, "<tr><td>", FormatTimestamp(v.saved_at), "</td><td>",
-        CidLink(v.cid), v.current ? " <span class=\"muted\">(current)</span>" : "",
-        "</td><td><a href=\"/", UrlEncode(server), "/", HtmlEscape(prefix),
-        "\">Run this version</a></td></tr>\n");
+    absl::StrAppend(&out, "<tr><td>", FormatTimestamp(v.saved_at), "</td><td>",
+                    CidLink(v.cid),
+                    v.current ? " <span class=\"muted\">(current)</span>" : "",
+                    "</td><td><a href=\"/", UrlEncode(server), "/",
+                    HtmlEscape(prefix), "\">Run this version</a></td></tr>\n");
   }
   absl::StrAppend(&out, "</table>\n");
   return out;
 }
 
-std::string ServerRunsHtml(absl::string_view server, const InvocationPage& runs) {
-  std::string out = absl::StrCat("<h2>Runs</h2>\n<p>", runs.total,
-                                 " runs. <a href=\"/server_events?server=",
-                                 UrlEncode(server), "\">All runs</a></p>\n");
+std::string ServerRunsHtml(absl::string_view server,
+                           const InvocationPage& runs) {
+  std::string out =
+      absl::StrCat("<h2>Runs</h2>\n<p>", runs.total,
+                   " runs. <a href=\"/server_events?server=", UrlEncode(server),
+                   "\">All runs</a></p>\n");
   if (runs.invocations.empty()) {
     absl::StrAppend(&out, "<p class=\"muted\">Not run yet.</p>\n");
     return out;

@@ -43,8 +43,8 @@ class PipelinesTest : public ::testing::TestWithParam<BackendKind> {
               const std::string& def) {
     std::unique_ptr<Transaction> txn = h_.Write();
     ASSERT_NE(txn, nullptr);
-    ASSERT_OK(CreateEntity(*txn, kind, {.name = name, .definition = def})
-                  .status());
+    ASSERT_OK(
+        CreateEntity(*txn, kind, {.name = name, .definition = def}).status());
     ASSERT_OK(txn->Commit());
   }
   void Update(const std::string& name, const std::string& def) {
@@ -188,8 +188,7 @@ TEST_P(PipelinesTest, DepthAndOutputSizeAreBounded) {
   Create(EntityKind::kServer, "s", "{{input}}{{input}}");
   std::string path;
   for (size_t i = 0; i <= kMaxPipelineServers; ++i) path += "/s";
-  EXPECT_THAT(Err(Plan(path + "/x")),
-              HasSubstr("at most 8 servers"));
+  EXPECT_THAT(Err(Plan(path + "/x")), HasSubstr("at most 8 servers"));
   // Eight doublings of 8 KiB pass 1 MiB: the step that does fails whole.
   const int64_t cids_before = [&] {
     std::unique_ptr<Transaction> txn = h_.Read();
@@ -207,12 +206,12 @@ TEST_P(PipelinesTest, DepthAndOutputSizeAreBounded) {
   ASSERT_OK_AND_ASSIGN(std::optional<PipelinePlan> plan,
                        PlanPipeline(*txn, cids_, &aliases_, path + "/" + cid));
   ASSERT_TRUE(plan.has_value());
-  ASSERT_OK_AND_ASSIGN(PipelineRun run, RunPipeline(*txn, cids_, *plan,
-                                                    {.path = path}, Timestamp{0}));
-  EXPECT_THAT(Err(run.output),
-              HasSubstr("template output is over"));
+  ASSERT_OK_AND_ASSIGN(
+      PipelineRun run,
+      RunPipeline(*txn, cids_, *plan, {.path = path}, Timestamp{0}));
+  EXPECT_THAT(Err(run.output), HasSubstr("template output is over"));
   EXPECT_EQ(run.steps.size(), 8u);  // the eighth did not render
-  txn.reset();  // rolled back, as a caller does
+  txn.reset();                      // rolled back, as a caller does
   std::unique_ptr<Transaction> read = h_.Read();
   EXPECT_EQ(read->Count(kCidTable).value_or(-1), cids_before + 1);
 }
@@ -233,7 +232,7 @@ TEST_P(PipelinesTest, BulkEditIsValidatedWholeAndApplied) {
   Create(EntityKind::kVariable, "change", "2");
   Create(EntityKind::kVariable, "drop", "3");
   EXPECT_THAT(Err(ParseBulkDefinitions(EntityKind::kVariable,
-                                   R"({"ok": "1", "a b": "2", "c/d": 3})")),
+                                       R"({"ok": "1", "a b": "2", "c/d": 3})")),
               HasSubstr("2 bad entries, nothing was changed"));
   EXPECT_THAT(Err(ParseBulkDefinitions(EntityKind::kVariable, "[1]")),
               HasSubstr("must be a JSON object"));
@@ -244,8 +243,9 @@ TEST_P(PipelinesTest, BulkEditIsValidatedWholeAndApplied) {
       ParseBulkDefinitions(EntityKind::kVariable,
                            R"({"keep": "1", "change": "two", "new": [1]})"));
   std::unique_ptr<Transaction> txn = h_.Write();
-  ASSERT_OK_AND_ASSIGN(BulkEditSummary done,
-                       ApplyBulkDefinitions(*txn, EntityKind::kVariable, wanted));
+  ASSERT_OK_AND_ASSIGN(
+      BulkEditSummary done,
+      ApplyBulkDefinitions(*txn, EntityKind::kVariable, wanted));
   EXPECT_EQ(done.created, 1);
   EXPECT_EQ(done.updated, 1);
   EXPECT_EQ(done.deleted, 1);

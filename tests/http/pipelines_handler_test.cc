@@ -89,8 +89,8 @@ TEST_P(PipelinesHttpTest, AChainRunsAndDebugShowsItsSteps) {
 TEST_P(PipelinesHttpTest, ACidInThePathIsTheInput) {
   ViewerFixture v(GetParam());
   Create(v, "servers", "wrap", "({{input}})");
-  httplib::Result up = v.PostRaw("/api/cids", std::string(90, 'c'),
-                                 "application/octet-stream");
+  httplib::Result up =
+      v.PostRaw("/api/cids", std::string(90, 'c'), "application/octet-stream");
   ASSERT_EQ(Status(up), 201) << Body(up);
   EXPECT_EQ(RunAndFetch(v, "/wrap/" + ComputeCid(std::string(90, 'c'))),
             "(" + std::string(90, 'c') + ")");
@@ -134,8 +134,8 @@ TEST_P(PipelinesHttpTest, ServerEventsFilterRuns) {
   json by_result = ViewerFixture::Json(
       v.GetJson("/server_events.json?result=" + ComputeCid("B")));
   EXPECT_EQ(by_result["total"], 1);
-  json none = ViewerFixture::Json(
-      v.GetJson("/server_events.json?end=2000-01-01"));
+  json none =
+      ViewerFixture::Json(v.GetJson("/server_events.json?end=2000-01-01"));
   EXPECT_EQ(none["total"], 0);
   EXPECT_EQ(Status(v.Get("/server_events?page=0")), 400);
   EXPECT_EQ(Status(v.Get("/server_events?start=yesterday")), 400);
@@ -170,9 +170,9 @@ TEST_P(PipelinesHttpTest, EditingACidSavesANewOne) {
   ASSERT_EQ(Status(form), 200) << Body(form);
   EXPECT_THAT(Body(form), HasSubstr("line two"));
   // A browser sends CRLF; text that had LF keeps LF.
-  httplib::Result saved = v.PostForm(
-      "/edit/" + cid.substr(0, 20),
-      {{"text", "edited\r\ntext\r\n"}, {"newlines", "lf"}});
+  httplib::Result saved =
+      v.PostForm("/edit/" + cid.substr(0, 20),
+                 {{"text", "edited\r\ntext\r\n"}, {"newlines", "lf"}});
   ASSERT_EQ(Status(saved), 303) << Body(saved);
   EXPECT_EQ(saved->get_header_value("Location"),
             "/" + ComputeCid("edited\ntext\n"));
@@ -207,9 +207,9 @@ TEST_P(PipelinesHttpTest, VariablesAndSecretsAreEditedAsOneDocument) {
   EXPECT_THAT(Body(v.Get("/secrets/_/edit")), HasSubstr("new-value"));
   EXPECT_THAT(Body(v.Get("/secrets")), Not(HasSubstr("new-value")));
   // "_" is the editor's address, never an entity's name.
-  EXPECT_EQ(Status(v.PostJson("/variables", {{"name", "_"},
-                                             {"definition", "x"}})),
-            400);
+  EXPECT_EQ(
+      Status(v.PostJson("/variables", {{"name", "_"}, {"definition", "x"}})),
+      400);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PipelinesHttpTest, AllBackends(),

@@ -220,11 +220,11 @@ std::vector<Step> PipelineAndEditSteps() {
       Get("/got/wrap/hi", 302),
       Get("/got/wrap/hi?debug=1", 200),
       GetJson("/got/wrap/hi?debug=1", 200),
-      Get("/wrap/AAAAAAAFaGVsbG8", 302),  // a CID's content as input
+      Get("/wrap/AAAAAAAFaGVsbG8", 302),          // a CID's content as input
       Get("/wrap/AAAAAAALPHt7aW5wdXR9fT4", 302),  // the first definition
       Get("/wrap/a/b/c", 302),
-      PostJson("/aliases", {{"name", "loop"}, {"definition", "/lp -> /wrap/lp"}},
-               201),
+      PostJson("/aliases",
+               {{"name", "loop"}, {"definition", "/lp -> /wrap/lp"}}, 201),
       Get("/got/lp", 400),
       Get("/wrap/wrap/wrap/wrap/wrap/wrap/wrap/wrap/wrap/x", 400),
       Get("/servers/wrap", 200),
@@ -261,9 +261,9 @@ std::vector<Step> DeletionSteps() {
 
 std::vector<Step> Script() {
   std::vector<Step> all;
-  for (auto part : {EntitySteps, ServerSteps, AliasSteps, CidSteps,
-                    SearchHistoryAndErrorSteps, PipelineAndEditSteps,
-                    DeletionSteps}) {
+  for (auto part :
+       {EntitySteps, ServerSteps, AliasSteps, CidSteps,
+        SearchHistoryAndErrorSteps, PipelineAndEditSteps, DeletionSteps}) {
     for (Step& s : part()) all.push_back(std::move(s));
   }
   return all;
