@@ -55,9 +55,10 @@ absl::StatusOr<size_t> CountServers(Transaction& txn,
 
 // The content of the CID `segment` names ("CID" or "CID.ext"), or nullopt
 // when it names none this viewer has.
-absl::StatusOr<std::optional<std::string>> CidContent(
-    Transaction& txn, const CidRepository& cids, absl::string_view segment,
-    std::string& cid) {
+absl::StatusOr<std::optional<std::string>> CidContent(Transaction& txn,
+                                                      const CidRepository& cids,
+                                                      absl::string_view segment,
+                                                      std::string& cid) {
   absl::StatusOr<CidReference> ref = ParseCidReference(segment);
   if (!ref.ok()) return std::nullopt;
   absl::StatusOr<std::shared_ptr<const std::string>> bytes =
@@ -135,19 +136,17 @@ absl::StatusOr<std::optional<PipelinePlan>> PlanPipeline(
     if (settled) return plan;
     const std::string source = absl::StrCat("/", segments.back());
     if (!followed.insert(source).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "alias loop: ", source, " leads back to itself (via ",
-          absl::StrJoin(plan.via_aliases, " -> "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("alias loop: ", source, " leads back to itself (via ",
+                       absl::StrJoin(plan.via_aliases, " -> "), ")"));
     }
     if (followed.size() > kMaxPipelineAliasHops) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("a pipeline follows at most ", kMaxPipelineAliasHops,
-                       " aliases"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a pipeline follows at most ", kMaxPipelineAliasHops, " aliases"));
     }
     segments.pop_back();
     for (std::string& s : Segments(next)) segments.push_back(std::move(s));
-    plan.via_aliases.push_back(
-        absl::StrCat("/", absl::StrJoin(segments, "/")));
+    plan.via_aliases.push_back(absl::StrCat("/", absl::StrJoin(segments, "/")));
   }
 }
 
@@ -156,8 +155,8 @@ absl::StatusOr<PipelineRun> RunPipeline(Transaction& txn,
                                         const PipelinePlan& plan,
                                         const ServerRequest& request,
                                         Timestamp now, bool store) {
-  const bool bounded = plan.servers.size() > 1 ||
-                       plan.input_kind != PipelineInputKind::kNone;
+  const bool bounded =
+      plan.servers.size() > 1 || plan.input_kind != PipelineInputKind::kNone;
   PipelineRun out;
   std::string current = plan.input;
   for (size_t i = plan.servers.size(); i-- > 0;) {
@@ -165,8 +164,8 @@ absl::StatusOr<PipelineRun> RunPipeline(Transaction& txn,
     StepInput step{.definition = plan.version_definition,
                    .input = current,
                    .rest = plan.rest,
-                   .max_output_bytes = bounded ? kMaxPipelineStepBytes
-                                               : kMaxServerOutputBytes};
+                   .max_output_bytes =
+                       bounded ? kMaxPipelineStepBytes : kMaxServerOutputBytes};
     ServerRun run;
     if (store) {
       VIEWER_ASSIGN_OR_RETURN(run,
@@ -175,7 +174,7 @@ absl::StatusOr<PipelineRun> RunPipeline(Transaction& txn,
       VIEWER_ASSIGN_OR_RETURN(run, PreviewServer(txn, name, request, step));
     }
     PipelineStep done{.server = name,
-                      .input_cid = current.empty() ? "" : ComputeCid(current),
+                      .input_cid = run.input_cid,
                       .definition_cid = run.definition_cid,
                       .invocation_cid = run.invocation_cid,
                       .input_bytes = current.size()};
@@ -184,7 +183,7 @@ absl::StatusOr<PipelineRun> RunPipeline(Transaction& txn,
       out.output = run.output.status();
       return out;
     }
-    done.output_cid = store ? run.result_cid : ComputeCid(*run.output);
+    done.output_cid = run.result_cid;
     done.output_bytes = run.output->size();
     out.steps.push_back(std::move(done));
     current = *std::move(run.output);

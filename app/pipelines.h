@@ -83,8 +83,10 @@ struct PipelinePlan {
 // One server's run in a pipeline.
 struct PipelineStep {
   std::string server;
-  // ComputeCid of the step's input ("" when the input was empty) and of
-  // its output; result_cid is stored unless the run was a preview.
+  // The names of the step's input ("" when it was empty) and output (""
+  // when it did not render): CIDs, or their hashed form for short content
+  // holding a secret (app/server_runs.h). Stored unless the run was a
+  // preview.
   std::string input_cid;
   std::string output_cid;
   std::string definition_cid;

@@ -3,10 +3,13 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
 #include "app/entities.h"
+#include "app/hashed_cid.h"
 #include "app/invocations.h"
+#include "app/schemas.h"
 #include "app/templates.h"
 #include "app/time_text.h"
 #include "engine/status_macros.h"
@@ -60,7 +63,44 @@ struct Seen {
   json variables = json::array();
   json secrets = json::array();
   json servers = json::array();
+  // The enabled secrets' values: never stored, only looked for in what a
+  // run stores (OutputName).
+  std::vector<std::string> secret_values;
 };
+
+// The name `bytes` are stored under: their CID, or, when they hold an
+// enabled secret's value and their CID would be literal (a name that
+// spells the content out, and shows up in /history, the recent CIDs and
+// request logs), the hashed form of that name (ComputeHashedCid).
+std::string OutputName(absl::string_view bytes, const Seen& seen) {
+  if (bytes.size() > kCidMaxLiteralBytes) return ComputeCid(bytes);
+  for (const std::string& secret : seen.secret_values) {
+    if (!secret.empty() && absl::StrContains(bytes, secret)) {
+      return ComputeHashedCid(bytes);
+    }
+  }
+  return ComputeCid(bytes);
+}
+
+// Stores `bytes` under OutputName and returns it. A hashed short name is
+// written to the cid table directly (CidRepository::Create names content
+// by ComputeCid); like Create, an existing row is left as it is.
+absl::StatusOr<std::string> StoreNamed(Transaction& txn,
+                                       const CidRepository& cids,
+                                       absl::string_view bytes,
+                                       const Seen& seen) {
+  std::string name = OutputName(bytes, seen);
+  if (name == ComputeCid(bytes)) return cids.Create(txn, bytes);
+  VIEWER_ASSIGN_OR_RETURN(bool exists, cids.Exists(txn, name));
+  if (exists) return name;
+  VIEWER_RETURN_IF_ERROR(
+      txn.Insert(kCidTable, {{"path", Value::Text(absl::StrCat("/", name))},
+                             {"file_data", Value::Blob(std::string(bytes))},
+                             {"file_size", Value::Integer(static_cast<int64_t>(
+                                               bytes.size()))}})
+          .status());
+  return name;
+}
 
 json DefinitionCid(const Entity& server) {
   return server.definition_cid ? json(*server.definition_cid) : json(nullptr);
@@ -88,6 +128,7 @@ absl::Status GatherInputs(Transaction& txn, const ServerRequest& request,
       } else if (kind == EntityKind::kSecret) {
         inputs.secrets.emplace(e.name, value);
         seen.secrets.push_back(e.name);  // never the value
+        seen.secret_values.push_back(value);
       } else {
         seen.servers.push_back({{"name", e.name},
                                 {"definition", value},
@@ -109,6 +150,8 @@ absl::StatusOr<ServerRun> Render(Transaction& txn, const Entity& server,
       step.definition.value_or(server.definition.value_or(""));
   run.definition_cid = ComputeCid(definition);
   run.output = RenderTemplate(definition, inputs);
+  if (!step.input.empty()) run.input_cid = OutputName(step.input, seen);
+  if (run.output.ok()) run.result_cid = OutputName(*run.output, seen);
   if (!run.output.ok()) {
     run.output =
         absl::Status(run.output.status().code(),
@@ -124,10 +167,12 @@ absl::Status StoreRun(Transaction& txn, const CidRepository& cids,
                       const Entity& server, const StepInput& step,
                       const Seen& seen, const ServerRequest& request,
                       Timestamp now, ServerRun& run) {
-  VIEWER_ASSIGN_OR_RETURN(run.result_cid, cids.Create(txn, *run.output));
+  VIEWER_ASSIGN_OR_RETURN(run.result_cid,
+                          StoreNamed(txn, cids, *run.output, seen));
   const std::string& result = run.result_cid;
   if (!step.input.empty()) {
-    VIEWER_ASSIGN_OR_RETURN(run.input_cid, cids.Create(txn, step.input));
+    VIEWER_ASSIGN_OR_RETURN(run.input_cid,
+                            StoreNamed(txn, cids, step.input, seen));
   }
   if (step.definition) {
     // A past version: its bytes are stored like the current definition's.
@@ -168,8 +213,8 @@ absl::StatusOr<bool> IsRunnableServer(Transaction& txn,
 
 absl::StatusOr<ServerRun> RunServer(Transaction& txn, const CidRepository& cids,
                                     absl::string_view name,
-                                    const ServerRequest& request,
-                                    Timestamp now, const StepInput& step) {
+                                    const ServerRequest& request, Timestamp now,
+                                    const StepInput& step) {
   VIEWER_ASSIGN_OR_RETURN(Entity server,
                           GetEntity(txn, EntityKind::kServer, name));
   if (!server.enabled) {

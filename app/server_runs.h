@@ -13,6 +13,11 @@
 //   VIEWER_RETURN_IF_ERROR(txn.Commit());
 //   // run.result_cid names the output
 //
+// An output (or a pipeline step's input) of 64 bytes or less that holds an
+// enabled secret's value is stored under the hashed form of its CID
+// (ComputeHashedCid, app/hashed_cid.h), never under a literal CID whose name
+// would spell the secret out in links, /history and logs.
+//
 // What is stored with a run never holds a secret's value (only its name),
 // nor the request headers that carry credentials (Authorization, Cookie,
 // Proxy-Authorization) or only describe this server's own address (Host,
@@ -79,11 +84,12 @@ struct ServerRun {
   // definition's problem, not the request's). When it is not OK, nothing
   // was written.
   absl::StatusOr<std::string> output;
-  // The output's CID (RunServer, when the output rendered); empty for a
-  // preview.
+  // The name the output is stored under (RunServer) or would be (a
+  // preview): its CID, or the hashed form when it holds a secret's value.
+  // Empty when the output did not render.
   std::string result_cid;
-  // The input's CID (RunServer with a non-empty StepInput::input), and
-  // the CID of the definition that ran.
+  // The input's name, named as the output is (a non-empty
+  // StepInput::input), and the CID of the definition that ran.
   std::string input_cid;
   std::string definition_cid;
   // The run's summary document (RunServer).
@@ -104,11 +110,11 @@ absl::StatusOr<bool> IsRunnableServer(Transaction& txn, absl::string_view name);
 // A template that does not render is no error here: see ServerRun::output.
 absl::StatusOr<ServerRun> RunServer(Transaction& txn, const CidRepository& cids,
                                     absl::string_view name,
-                                    const ServerRequest& request,
-                                    Timestamp now, const StepInput& step = {});
+                                    const ServerRequest& request, Timestamp now,
+                                    const StepInput& step = {});
 
 // Renders the server `name` for `request` and stores nothing (a read-only
-// demo serves the output itself). Only ServerRun::output is set.
+// demo serves the output itself). The names are set, the invocation not.
 // Errors: kNotFound "no server named 'x'"; the store's.
 absl::StatusOr<ServerRun> PreviewServer(Transaction& txn,
                                         absl::string_view name,
