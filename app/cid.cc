@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -11,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "app/hashed_cid.h"
 #include "engine/status_macros.h"
 
 namespace viewer {
@@ -81,6 +83,11 @@ std::string Sha512Base64Url(absl::string_view bytes) {
       absl::string_view(reinterpret_cast<const char*>(digest), digest_size));
 }
 
+std::string ComputeHashedCid(absl::string_view bytes) {
+  return absl::StrCat(ComputeCid(bytes).substr(0, kCidPrefixChars),
+                      Sha512Base64Url(bytes));
+}
+
 std::string ComputeCid(absl::string_view bytes) {
   const uint64_t length = bytes.size();
   char prefix[6];
@@ -116,7 +123,12 @@ absl::StatusOr<ParsedCid> ParseCid(absl::string_view text) {
     parsed.length = (parsed.length << 6) | Base64UrlValue(text[i]);
   }
   const absl::string_view payload = text.substr(kCidPrefixChars);
-  parsed.is_literal = parsed.length <= kCidMaxLiteralBytes;
+  // Content of up to 63 bytes followed by an 86-character digest is the
+  // hashed form of a short content's name (ComputeHashedCid): a literal
+  // that short is at most 84 characters, so the two cannot be confused.
+  parsed.is_literal = parsed.length <= kCidMaxLiteralBytes &&
+                      !(parsed.length < kCidMaxLiteralBytes &&
+                        payload.size() == kCidDigestChars);
   if (parsed.is_literal) {
     VIEWER_ASSIGN_OR_RETURN(parsed.literal_bytes,
                             DecodeCanonical(payload, "literal"));
@@ -142,14 +154,19 @@ absl::Status CheckCidBytes(const ParsedCid& cid, absl::string_view bytes) {
     return absl::DataLossError(absl::StrCat(
         "the name says ", cid.length, " bytes but there are ", bytes.size()));
   }
+  const absl::string_view payload = absl::string_view(cid.cid).substr(
+      std::min(cid.cid.size(), kCidPrefixChars));
   if (cid.is_literal) {
-    if (bytes != cid.literal_bytes) {
+    // 64 bytes: the literal and the hashed form are both 86 characters;
+    // the name holds either the bytes or their digest.
+    const bool hashed_64 = bytes.size() == kCidMaxLiteralBytes &&
+                           Sha512Base64Url(bytes) == payload;
+    if (bytes != cid.literal_bytes && !hashed_64) {
       return absl::DataLossError("bytes do not match the literal name");
     }
     return absl::OkStatus();
   }
-  if (Sha512Base64Url(bytes) !=
-      absl::string_view(cid.cid).substr(kCidPrefixChars)) {
+  if (Sha512Base64Url(bytes) != payload) {
     return absl::DataLossError("bytes do not match the name (SHA-512 differs)");
   }
   return absl::OkStatus();

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "app/alias_rules.h"
 #include "app/cid.h"
+#include "app/cid_repository.h"
 #include "app/interactions.h"
 #include "app/internal/rows.h"
 #include "app/schemas.h"
@@ -135,6 +136,17 @@ Assignments DefinitionColumns(EntityKind kind, const EntityInput& input) {
   if (input.enabled)
     values.push_back({"enabled", Value::Boolean(*input.enabled)});
   return values;
+}
+
+// A server's definition is content like any other: its bytes are stored
+// as the CID that definition_cid names, so the "Definition CID" link
+// always leads somewhere (docs/pipelines.md, "Definition history").
+absl::Status StoreDefinitionCid(Transaction& txn, EntityKind kind,
+                                const EntityInput& input) {
+  if (kind != EntityKind::kServer || !input.definition) {
+    return absl::OkStatus();
+  }
+  return CidRepository().Create(txn, *input.definition).status();
 }
 
 absl::Status Record(Transaction& txn, EntityKind kind, absl::string_view name,
@@ -266,6 +278,7 @@ absl::StatusOr<Entity> CreateEntity(Transaction& txn, EntityKind kind,
     VIEWER_ASSIGN_OR_RETURN(
         int64_t id,
         txn.Insert(Info(kind).table, DefinitionColumns(kind, input)));
+    VIEWER_RETURN_IF_ERROR(StoreDefinitionCid(txn, kind, input));
     VIEWER_RETURN_IF_ERROR(Record(
         txn, kind, input.name, "create",
         absl::StrCat("created ", Info(kind).display, " ", Quoted(input.name)),
@@ -288,6 +301,7 @@ absl::StatusOr<Entity> UpdateEntity(Transaction& txn, EntityKind kind,
     }
     VIEWER_RETURN_IF_ERROR(
         txn.Update(Info(kind).table, row.id(), DefinitionColumns(kind, input)));
+    VIEWER_RETURN_IF_ERROR(StoreDefinitionCid(txn, kind, input));
     std::string message =
         rename ? absl::StrCat("renamed ", Info(kind).display, " ", Quoted(name),
                               " to ", Quoted(input.name))

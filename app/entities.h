@@ -82,7 +82,8 @@ struct Entity {
   std::string name;
   // Always set for server, variable and secret; optional for alias.
   std::optional<std::string> definition;
-  // Servers only: ComputeCid(definition) (app/cid.h). nullopt for the others.
+  // Servers only: ComputeCid(definition) (app/cid.h); create and update also
+  // store the definition's bytes under that CID. nullopt for the others.
   std::optional<std::string> definition_cid;
   Timestamp created_at;
   Timestamp updated_at;

@@ -1,9 +1,11 @@
 #include "app/invocations.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/container/btree_map.h"
+#include "absl/strings/str_cat.h"
 #include "app/internal/rows.h"
 #include "app/schemas.h"
 #include "engine/status_macros.h"
@@ -80,6 +82,42 @@ absl::StatusOr<std::vector<Invocation>> InvocationsByResultCids(
   q.where = {Filter::In("result_cid", std::move(values))};
   q.order_by = NewestFirst();
   return Rows().Select(txn, q);
+}
+
+absl::StatusOr<InvocationPage> FilteredInvocations(
+    Transaction& txn, const InvocationFilter& filter, int64_t page,
+    int64_t per_page) {
+  if (page < 1 || per_page < 1 || per_page > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page must be at least 1 and per_page 1 to 1000, got ",
+                     page, " and ", per_page));
+  }
+  if (page > std::numeric_limits<int64_t>::max() / per_page) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page ", page, " is past any end"));
+  }
+  std::vector<Filter> where;
+  if (!filter.server_name.empty()) {
+    where.push_back(Filter::Eq("server_name", Value::Text(filter.server_name)));
+  }
+  if (!filter.result_cid.empty()) {
+    where.push_back(Filter::Eq("result_cid", Value::Text(filter.result_cid)));
+  }
+  if (filter.start) {
+    where.push_back(Filter::Ge("invoked_at", Value::Time(*filter.start)));
+  }
+  if (filter.end) {
+    where.push_back(Filter::Le("invoked_at", Value::Time(*filter.end)));
+  }
+  InvocationPage out{.page = page, .per_page = per_page};
+  VIEWER_ASSIGN_OR_RETURN(out.total, txn.Count(kInvocationTable, where));
+  Query q;
+  q.where = std::move(where);
+  q.order_by = NewestFirst();
+  q.limit = per_page;
+  q.offset = (page - 1) * per_page;
+  VIEWER_ASSIGN_OR_RETURN(out.invocations, Rows().Select(txn, q));
+  return out;
 }
 
 absl::StatusOr<std::vector<Invocation>> InvocationsByAnyCid(

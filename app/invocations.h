@@ -69,6 +69,31 @@ absl::StatusOr<std::vector<Invocation>> InvocationsForServer(
 absl::StatusOr<std::vector<Invocation>> InvocationsByResultCids(
     Transaction& txn, const std::vector<std::string>& result_cids);
 
+// What /server_events lists: every filter optional (empty or nullopt
+// matches all).
+struct InvocationFilter {
+  std::string server_name;         // exact
+  std::string result_cid;          // exact
+  std::optional<Timestamp> start;  // invoked_at >= start
+  std::optional<Timestamp> end;    // invoked_at <= end
+};
+
+// One page of FilteredInvocations.
+struct InvocationPage {
+  std::vector<Invocation> invocations;  // newest first
+  int64_t total = 0;                    // matching, on all pages
+  int64_t page = 1;
+  int64_t per_page = 50;
+  int64_t pages() const { return (total + per_page - 1) / per_page; }
+};
+
+// Page `page` (1-based) of the invocations `filter` matches, `per_page`
+// (1-1000) a page. kInvalidArgument for a page below 1 or per_page out of
+// range; a page past the end is empty.
+absl::StatusOr<InvocationPage> FilteredInvocations(
+    Transaction& txn, const InvocationFilter& filter, int64_t page,
+    int64_t per_page);
+
 // Invocations naming `cid` in any of the seven CID columns, each once.
 absl::StatusOr<std::vector<Invocation>> InvocationsByAnyCid(
     Transaction& txn, absl::string_view cid);

@@ -3,9 +3,13 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "app/cid.h"
 #include "app/entities.h"
+#include "app/hashed_cid.h"
 #include "app/invocations.h"
+#include "app/schemas.h"
 #include "app/templates.h"
 #include "app/time_text.h"
 #include "engine/status_macros.h"
@@ -59,7 +63,44 @@ struct Seen {
   json variables = json::array();
   json secrets = json::array();
   json servers = json::array();
+  // The enabled secrets' values: never stored, only looked for in what a
+  // run stores (OutputName).
+  std::vector<std::string> secret_values;
 };
+
+// The name `bytes` are stored under: their CID, or, when they hold an
+// enabled secret's value and their CID would be literal (a name that
+// spells the content out, and shows up in /history, the recent CIDs and
+// request logs), the hashed form of that name (ComputeHashedCid).
+std::string OutputName(absl::string_view bytes, const Seen& seen) {
+  if (bytes.size() > kCidMaxLiteralBytes) return ComputeCid(bytes);
+  for (const std::string& secret : seen.secret_values) {
+    if (!secret.empty() && absl::StrContains(bytes, secret)) {
+      return ComputeHashedCid(bytes);
+    }
+  }
+  return ComputeCid(bytes);
+}
+
+// Stores `bytes` under OutputName and returns it. A hashed short name is
+// written to the cid table directly (CidRepository::Create names content
+// by ComputeCid); like Create, an existing row is left as it is.
+absl::StatusOr<std::string> StoreNamed(Transaction& txn,
+                                       const CidRepository& cids,
+                                       absl::string_view bytes,
+                                       const Seen& seen) {
+  std::string name = OutputName(bytes, seen);
+  if (name == ComputeCid(bytes)) return cids.Create(txn, bytes);
+  VIEWER_ASSIGN_OR_RETURN(bool exists, cids.Exists(txn, name));
+  if (exists) return name;
+  VIEWER_RETURN_IF_ERROR(
+      txn.Insert(kCidTable, {{"path", Value::Text(absl::StrCat("/", name))},
+                             {"file_data", Value::Blob(std::string(bytes))},
+                             {"file_size", Value::Integer(static_cast<int64_t>(
+                                               bytes.size()))}})
+          .status());
+  return name;
+}
 
 json DefinitionCid(const Entity& server) {
   return server.definition_cid ? json(*server.definition_cid) : json(nullptr);
@@ -68,8 +109,12 @@ json DefinitionCid(const Entity& server) {
 // The template's inputs: the request, and every enabled variable, secret
 // and server as `txn` sees them.
 absl::Status GatherInputs(Transaction& txn, const ServerRequest& request,
-                          TemplateInputs& inputs, Seen& seen) {
+                          const StepInput& step, TemplateInputs& inputs,
+                          Seen& seen) {
   inputs.request_path = request.path;
+  inputs.input = step.input;
+  inputs.rest = step.rest;
+  inputs.max_output_bytes = step.max_output_bytes;
   for (const auto& [k, v] : request.query) inputs.query.emplace(k, v);
   for (EntityKind kind :
        {EntityKind::kVariable, EntityKind::kSecret, EntityKind::kServer}) {
@@ -83,6 +128,7 @@ absl::Status GatherInputs(Transaction& txn, const ServerRequest& request,
       } else if (kind == EntityKind::kSecret) {
         inputs.secrets.emplace(e.name, value);
         seen.secrets.push_back(e.name);  // never the value
+        seen.secret_values.push_back(value);
       } else {
         seen.servers.push_back({{"name", e.name},
                                 {"definition", value},
@@ -95,11 +141,17 @@ absl::Status GatherInputs(Transaction& txn, const ServerRequest& request,
 
 // The server's output for `request`, and what its template saw.
 absl::StatusOr<ServerRun> Render(Transaction& txn, const Entity& server,
-                                 const ServerRequest& request, Seen& seen) {
+                                 const ServerRequest& request,
+                                 const StepInput& step, Seen& seen) {
   TemplateInputs inputs;
-  VIEWER_RETURN_IF_ERROR(GatherInputs(txn, request, inputs, seen));
+  VIEWER_RETURN_IF_ERROR(GatherInputs(txn, request, step, inputs, seen));
   ServerRun run;
-  run.output = RenderTemplate(server.definition.value_or(""), inputs);
+  const std::string definition =
+      step.definition.value_or(server.definition.value_or(""));
+  run.definition_cid = ComputeCid(definition);
+  run.output = RenderTemplate(definition, inputs);
+  if (!step.input.empty()) run.input_cid = OutputName(step.input, seen);
+  if (run.output.ok()) run.result_cid = OutputName(*run.output, seen);
   if (!run.output.ok()) {
     run.output =
         absl::Status(run.output.status().code(),
@@ -111,11 +163,21 @@ absl::StatusOr<ServerRun> Render(Transaction& txn, const Entity& server,
 
 // Stores the output, the documents of `seen`, the request details and the
 // summary as CIDs, and the invocation row naming them.
-absl::StatusOr<std::string> StoreRun(
-    Transaction& txn, const CidRepository& cids, const Entity& server,
-    const std::string& output, const Seen& seen, const ServerRequest& request,
-    Timestamp now) {
-  VIEWER_ASSIGN_OR_RETURN(std::string result, cids.Create(txn, output));
+absl::Status StoreRun(Transaction& txn, const CidRepository& cids,
+                      const Entity& server, const StepInput& step,
+                      const Seen& seen, const ServerRequest& request,
+                      Timestamp now, ServerRun& run) {
+  VIEWER_ASSIGN_OR_RETURN(run.result_cid,
+                          StoreNamed(txn, cids, *run.output, seen));
+  const std::string& result = run.result_cid;
+  if (!step.input.empty()) {
+    VIEWER_ASSIGN_OR_RETURN(run.input_cid,
+                            StoreNamed(txn, cids, step.input, seen));
+  }
+  if (step.definition) {
+    // A past version: its bytes are stored like the current definition's.
+    VIEWER_RETURN_IF_ERROR(cids.Create(txn, *step.definition).status());
+  }
   InvocationInput row{.server_name = server.name, .result_cid = result};
   for (auto [doc, slot] : {std::pair{&seen.servers, &row.servers_cid},
                            std::pair{&seen.variables, &row.variables_cid},
@@ -124,18 +186,19 @@ absl::StatusOr<std::string> StoreRun(
   }
   VIEWER_ASSIGN_OR_RETURN(row.request_details_cid,
                           cids.Create(txn, JsonText(RequestDetails(request))));
-  const json summary = {{"server", server.name},
-                        {"definition_cid", DefinitionCid(server)},
-                        {"result_cid", result},
-                        {"servers_cid", *row.servers_cid},
-                        {"variables_cid", *row.variables_cid},
-                        {"secrets_cid", *row.secrets_cid},
-                        {"request_details_cid", *row.request_details_cid},
-                        {"invoked_at", FormatTimestamp(now)}};
+  json summary = {{"server", server.name},
+                  {"definition_cid", run.definition_cid},
+                  {"result_cid", result},
+                  {"servers_cid", *row.servers_cid},
+                  {"variables_cid", *row.variables_cid},
+                  {"secrets_cid", *row.secrets_cid},
+                  {"request_details_cid", *row.request_details_cid},
+                  {"invoked_at", FormatTimestamp(now)}};
+  if (!run.input_cid.empty()) summary["input_cid"] = run.input_cid;
   VIEWER_ASSIGN_OR_RETURN(row.invocation_cid,
                           cids.Create(txn, JsonText(summary)));
-  VIEWER_RETURN_IF_ERROR(CreateInvocation(txn, row).status());
-  return result;
+  run.invocation_cid = *row.invocation_cid;
+  return CreateInvocation(txn, row).status();
 }
 
 }  // namespace
@@ -150,8 +213,8 @@ absl::StatusOr<bool> IsRunnableServer(Transaction& txn,
 
 absl::StatusOr<ServerRun> RunServer(Transaction& txn, const CidRepository& cids,
                                     absl::string_view name,
-                                    const ServerRequest& request,
-                                    Timestamp now) {
+                                    const ServerRequest& request, Timestamp now,
+                                    const StepInput& step) {
   VIEWER_ASSIGN_OR_RETURN(Entity server,
                           GetEntity(txn, EntityKind::kServer, name));
   if (!server.enabled) {
@@ -159,21 +222,22 @@ absl::StatusOr<ServerRun> RunServer(Transaction& txn, const CidRepository& cids,
         absl::StrCat("server '", name, "' was just disabled"));
   }
   Seen seen;
-  VIEWER_ASSIGN_OR_RETURN(ServerRun run, Render(txn, server, request, seen));
+  VIEWER_ASSIGN_OR_RETURN(ServerRun run,
+                          Render(txn, server, request, step, seen));
   if (!run.output.ok()) return run;
-  VIEWER_ASSIGN_OR_RETURN(
-      run.result_cid,
-      StoreRun(txn, cids, server, *run.output, seen, request, now));
+  VIEWER_RETURN_IF_ERROR(
+      StoreRun(txn, cids, server, step, seen, request, now, run));
   return run;
 }
 
 absl::StatusOr<ServerRun> PreviewServer(Transaction& txn,
                                         absl::string_view name,
-                                        const ServerRequest& request) {
+                                        const ServerRequest& request,
+                                        const StepInput& step) {
   VIEWER_ASSIGN_OR_RETURN(Entity server,
                           GetEntity(txn, EntityKind::kServer, name));
   Seen seen;
-  return Render(txn, server, request, seen);
+  return Render(txn, server, request, step, seen);
 }
 
 }  // namespace viewer

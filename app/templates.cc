@@ -2,7 +2,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace viewer {
 namespace {
@@ -12,6 +14,17 @@ constexpr absl::string_view kClose = "}}";
 constexpr absl::string_view kSecretPrefix = "secret:";
 constexpr absl::string_view kRequestPrefix = "request.";
 constexpr absl::string_view kQueryPrefix = "request.query.";
+constexpr absl::string_view kRestPrefix = "request.rest.";
+
+// Segment `index` (from 1, as text) of `rest`, or "" when there is none.
+absl::string_view RestSegment(absl::string_view rest, absl::string_view index) {
+  size_t n = 0;
+  if (!absl::SimpleAtoi(index, &n) || n == 0 || rest.empty()) return "";
+  for (absl::string_view segment : absl::StrSplit(rest, '/')) {
+    if (--n == 0) return segment;
+  }
+  return "";
+}
 
 // Calls `on_text(literal)` and `on_key(key)` for the parts of `text`, in
 // order. Stops early when a callback returns a non-OK status.
@@ -63,12 +76,19 @@ absl::StatusOr<std::string> RenderTemplate(absl::string_view text,
       return append(it->second);
     }
     if (key == "request.path") return append(inputs.request_path);
+    if (key == "input") return append(inputs.input);
+    if (key == "request.rest") return append(inputs.rest);
+    if (absl::StartsWith(key, kRestPrefix)) {
+      return append(RestSegment(inputs.rest, key.substr(kRestPrefix.size())));
+    }
     if (absl::StartsWith(key, kQueryPrefix) && key.size() > kQueryPrefix.size()) {
       auto it = inputs.query.find(key.substr(kQueryPrefix.size()));
       return it == inputs.query.end() ? absl::OkStatus() : append(it->second);
     }
     if (absl::StartsWith(key, kRequestPrefix)) {
-      return Unknown(key, "use request.path or request.query.KEY");
+      return Unknown(key,
+                     "use request.path, request.rest, request.rest.N or "
+                     "request.query.KEY");
     }
     auto it = inputs.variables.find(key);
     if (it == inputs.variables.end()) {

@@ -18,6 +18,14 @@
 //   {{request.query.KEY}}  the first value of query parameter KEY; empty
 //                          when the request has none (a query parameter is
 //                          optional by nature)
+//   {{input}}              the step's input: in a pipeline, the output of
+//                          the server to its right, or the rest of the path
+//                          (a CID's content when it names one); empty for a
+//                          server run on its own (docs/pipelines.md). A
+//                          variable named "input" is hidden by it.
+//   {{request.rest}}       the path after the server names ("a/b" for
+//                          /echo/a/b); {{request.rest.N}} its N-th segment
+//                          from 1, empty when there is none
 // A "{{" with no "}}" after it is literal text. Output is not escaped: it
 // is stored as a CID and served with the MIME type of the CID's extension.
 //
@@ -25,7 +33,8 @@
 // message):
 //   "unknown placeholder {{x}}: no enabled variable named 'x'"
 //   "unknown placeholder {{secret:X}}: no enabled secret named 'X'"
-//   "unknown placeholder {{request.x}}: use request.path or request.query.KEY"
+//   "unknown placeholder {{request.x}}: use request.path, request.rest,
+//    request.rest.N or request.query.KEY"
 //   "template output is over N bytes"
 //
 // Thread safety: pure functions. Meant to be fuzzed: never throws, never
@@ -52,6 +61,11 @@ struct TemplateInputs {
   std::string request_path;
   // Query parameters in request order (a key may repeat).
   std::multimap<std::string, std::string, std::less<>> query;
+  // {{input}}: the step's input (empty outside a pipeline).
+  std::string input;
+  // {{request.rest}}: the path after the server names, without a leading
+  // '/' ("a/b"); empty when there is none.
+  std::string rest;
   // Largest output allowed.
   size_t max_output_bytes = size_t{64} << 20;
 };

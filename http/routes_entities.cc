@@ -4,7 +4,9 @@
 //   POST   /<kind>                       JSON create -> 201 + the entity
 //   GET    /<kind>/new                   the form
 //   POST   /<kind>/new                   form create -> 303 to the view
-//   GET    /<kind>/<name>[.json]         view, with interaction history
+//   GET    /<kind>/<name>[.json]         view, with interaction history (a
+//                                        server's also with its definition
+//                                        history and latest runs)
 //   PUT    /<kind>/<name>                JSON update (and rename) -> 200
 //   DELETE /<kind>/<name>                JSON delete -> 204
 //   GET    /<kind>/<name>/edit           the form, filled in
@@ -21,9 +23,13 @@
 #include "absl/strings/str_replace.h"
 #include "app/entities.h"
 #include "app/interactions.h"
-#include "http/internal/site.h"
+#include "app/invocations.h"
+#include "app/server_versions.h"
+#include "engine/status_macros.h"
 #include "http/internal/entity_pages.h"
 #include "http/internal/json_body.h"
+#include "http/internal/server_pages.h"
+#include "http/internal/site.h"
 #include "http/render.h"
 #include "http/status_map.h"
 
@@ -31,14 +37,18 @@ namespace viewer::http_internal {
 namespace {
 
 constexpr int64_t kHistoryLimit = 50;
+constexpr int64_t kServerRunsShown = 20;
 
 // The checks every writer of an entity makes (app/entities.h), and the one
 // name this layer reserves: /<kind>/new is the address of the form.
 absl::Status CheckInput(EntityKind kind, const EntityInput& input) {
   if (absl::Status s = ValidateEntityName(input.name); !s.ok()) return s;
-  if (input.name == "new") {
+  if (input.name == "new" || input.name == "_") {
     return absl::InvalidArgumentError(
-        "the name 'new' is reserved (it is the address of the form)");
+        absl::StrCat("the name '", input.name, "' is reserved (",
+                     input.name == "new" ? "/<kind>/new is the form"
+                                         : "/<kind>/_/edit edits them all",
+                     ")"));
   }
   return ValidateEntityDefinition(kind, input.definition);
 }
@@ -104,6 +114,35 @@ void List(const Site& site, EntityKind kind, Ctx& ctx) {
   ctx.Page(KindTitle(kind), EntityListHtml(kind, list), EntityPluralName(kind));
 }
 
+// What a server's page shows besides the entity: its definitions by CID
+// and its latest runs.
+struct ServerExtras {
+  std::vector<DefinitionVersion> versions;
+  InvocationPage runs;
+};
+
+absl::StatusOr<ServerExtras> LoadServerExtras(Transaction& txn,
+                                              const std::string& name) {
+  ServerExtras extras;
+  VIEWER_ASSIGN_OR_RETURN(extras.versions, DefinitionHistory(txn, name));
+  VIEWER_ASSIGN_OR_RETURN(
+      extras.runs,
+      FilteredInvocations(txn, {.server_name = name}, 1, kServerRunsShown));
+  return extras;
+}
+
+void AddServerExtrasJson(const ServerExtras& extras, nlohmann::json& j) {
+  j["definition_history"] = nlohmann::json::array();
+  for (const DefinitionVersion& v : extras.versions) {
+    j["definition_history"].push_back(VersionJson(v));
+  }
+  j["runs_total"] = extras.runs.total;
+  j["runs"] = nlohmann::json::array();
+  for (const Invocation& run : extras.runs.invocations) {
+    j["runs"].push_back(InvocationJson(run));
+  }
+}
+
 void View(const Site& site, EntityKind kind, Ctx& ctx) {
   const std::string& name = ctx.args[0];
   HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
@@ -111,16 +150,26 @@ void View(const Site& site, EntityKind kind, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, std::vector<Interaction> history,
                       RecentInteractions(*txn, EntityDisplayName(kind), name,
                                          kHistoryLimit));
+  ServerExtras extras;
+  if (kind == EntityKind::kServer) {
+    HTTP_ASSIGN_OR_FAIL(ctx, extras, LoadServerExtras(*txn, name));
+  }
   if (ctx.json) {
     nlohmann::json j = EntityJson(entity, /*with_definition=*/true);
     j["interactions"] = nlohmann::json::array();
     for (const Interaction& i : history) {
       j["interactions"].push_back(InteractionJson(i));
     }
+    if (kind == EntityKind::kServer) AddServerExtrasJson(extras, j);
     return ctx.Json(200, j);
   }
-  ctx.Page(absl::StrCat(KindTitle(kind), " ", name),
-           EntityViewHtml(entity, history), EntityPluralName(kind));
+  std::string html = EntityViewHtml(entity, history);
+  if (kind == EntityKind::kServer) {
+    absl::StrAppend(&html, ServerVersionsHtml(name, extras.versions),
+                    ServerRunsHtml(name, extras.runs));
+  }
+  ctx.Page(absl::StrCat(KindTitle(kind), " ", name), html,
+           EntityPluralName(kind));
 }
 
 void ApiCreate(const Site& site, EntityKind kind, Ctx& ctx) {

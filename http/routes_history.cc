@@ -2,7 +2,11 @@
 //
 //   GET /history[.json]          page views, newest first; ?page=N (50 a
 //                                page), ?start=, ?end= (inclusive; a date,
-//                                or date and time, UTC: app/time_text.h)
+//                                or date and time, UTC: app/time_text.h);
+//                                with the total, the distinct paths, the
+//                                most visited paths, and for a viewed CID
+//                                that a server run produced a link to the
+//                                run (/server_events?result=CID)
 //   GET /interactions.json       ?entity_type=server&entity_name=x[&limit=]
 #include <optional>
 #include <string>
@@ -11,8 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "app/entities.h"
 #include "app/interactions.h"
+#include "app/invocations.h"
 #include "app/page_views.h"
 #include "app/time_text.h"
+#include "engine/status_macros.h"
 #include "http/internal/entity_pages.h"
 #include "http/internal/history_pages.h"
 #include "http/internal/site.h"
@@ -22,6 +28,7 @@ namespace viewer::http_internal {
 namespace {
 
 constexpr int64_t kHistoryPerPage = 50;
+constexpr int64_t kPopularShown = 10;
 constexpr int64_t kInteractionsDefaultLimit = 100;
 
 // The time bound in query parameter `key` (app/time_text.h), or nullopt
@@ -32,6 +39,26 @@ absl::StatusOr<std::optional<Timestamp>> ParseBound(const Ctx& ctx,
   std::optional<std::string> value = ctx.Query(key);
   if (!value || value->empty()) return std::nullopt;
   return ParseTimeBound(key, *value, is_end);
+}
+
+// The totals and links the page shows besides the views of `views`.
+absl::StatusOr<HistorySummary> Summarize(Transaction& txn,
+                                         const PageViewPage& views,
+                                         std::optional<Timestamp> start,
+                                         std::optional<Timestamp> end) {
+  HistorySummary summary;
+  VIEWER_ASSIGN_OR_RETURN(summary.unique_paths,
+                          CountDistinctPaths(txn, start, end));
+  VIEWER_ASSIGN_OR_RETURN(summary.popular, PopularPaths(txn, kPopularShown));
+  std::vector<std::string> cids;
+  for (const PageView& p : views.views) {
+    std::string cid = ViewedCid(p.path);
+    if (!cid.empty()) cids.push_back(std::move(cid));
+  }
+  VIEWER_ASSIGN_OR_RETURN(std::vector<Invocation> runs,
+                          InvocationsByResultCids(txn, cids));
+  for (const Invocation& run : runs) summary.run_results.insert(run.result_cid);
+  return summary;
 }
 
 void History(const Site& site, Ctx& ctx) {
@@ -51,9 +78,11 @@ void History(const Site& site, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, auto txn, site.Read());
   HTTP_ASSIGN_OR_FAIL(ctx, PageViewPage views,
                       PageViews(*txn, page, kHistoryPerPage, start, end));
-  if (ctx.json) return ctx.Json(200, HistoryJson(views));
+  HTTP_ASSIGN_OR_FAIL(ctx, HistorySummary summary,
+                      Summarize(*txn, views, start, end));
+  if (ctx.json) return ctx.Json(200, HistoryJson(views, summary));
   ctx.Page("History",
-           HistoryHtml(views, ctx.Query("start").value_or(""),
+           HistoryHtml(views, summary, ctx.Query("start").value_or(""),
                        ctx.Query("end").value_or("")),
            "history");
 }

@@ -27,8 +27,9 @@ absl::string_view Hint(EntityKind kind) {
     case EntityKind::kServer:
       return "A template: {{name}} is the enabled variable <i>name</i>, "
              "{{secret:NAME}} a secret, {{request.path}} and "
-             "{{request.query.KEY}} the request's. Visiting /<i>server "
-             "name</i> runs it and stores the output as a CID.";
+             "{{request.query.KEY}} the request's, {{input}} the input in a "
+             "pipeline (/s2/s1/input). Visiting /<i>server name</i> runs "
+             "it and stores the output as a CID.";
     case EntityKind::kAlias:
       return "One rule per line: <code>pattern -&gt; /target</code>, literal "
              "unless marked [glob] or [regex]; add [ignore-case] to ignore "

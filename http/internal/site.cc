@@ -48,6 +48,7 @@ Site::Site(ViewerOptions options)
   AddHomeRoutes(*this, router_);
   AddHistoryRoutes(*this, router_);
   AddSearchRoutes(*this, router_);
+  AddServerRoutes(*this, router_);
   AddEntityRoutes(*this, router_);
   AddCidRoutes(*this, router_);
   AddExportRoutes(*this, router_);

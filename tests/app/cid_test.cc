@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/hashed_cid.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testutil.h"
@@ -143,6 +144,33 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{std::string(kCid65x).substr(0, 93) + "B",
                   "CID digest is not canonical base64url: unused trailing "
                   "bits are set"}));
+
+TEST(ComputeHashedCidTest, ShortContentGetsAHashedNameThatParses) {
+  const std::string secret_output = "pw=hunter2";
+  const std::string name = ComputeHashedCid(secret_output);
+  EXPECT_EQ(name.size(), kCidMaxChars);
+  EXPECT_EQ(name.substr(0, kCidPrefixChars),
+            ComputeCid(secret_output).substr(0, kCidPrefixChars));
+  EXPECT_EQ(name.find("aHVudGVy"), std::string::npos);  // "hunter" unspelled
+  ASSERT_OK_AND_ASSIGN(ParsedCid parsed, ParseCid(name));
+  EXPECT_FALSE(parsed.is_literal);
+  EXPECT_EQ(parsed.length, secret_output.size());
+  EXPECT_OK(CheckCidBytes(parsed, secret_output));
+  EXPECT_THAT(CheckCidBytes(parsed, "pw=hunter3"),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       "bytes do not match the name (SHA-512 differs)"));
+  // Over 64 bytes both names are the same.
+  EXPECT_EQ(ComputeHashedCid(std::string(65, 'x')),
+            ComputeCid(std::string(65, 'x')));
+}
+
+TEST(ComputeHashedCidTest, SixtyFourBytesReadsAsALiteralButChecksEither) {
+  const std::string content(64, 's');
+  ASSERT_OK_AND_ASSIGN(ParsedCid parsed, ParseCid(ComputeHashedCid(content)));
+  EXPECT_TRUE(parsed.is_literal);  // both forms are 86 characters
+  EXPECT_OK(CheckCidBytes(parsed, content));
+  EXPECT_FALSE(VerifyCid(parsed, std::string(64, 't')));
+}
 
 TEST(CheckCidBytesTest, SaysWhatDoesNotMatch) {
   ASSERT_OK_AND_ASSIGN(ParsedCid hello, ParseCid("AAAAAAAFaGVsbG8"));

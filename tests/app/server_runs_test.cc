@@ -6,8 +6,10 @@
 #include <memory>
 #include <string>
 
+#include "app/cid.h"
 #include "app/cid_repository.h"
 #include "app/entities.h"
+#include "app/hashed_cid.h"
 #include "app/invocations.h"
 #include "app/schemas.h"
 #include "gmock/gmock.h"
@@ -126,6 +128,31 @@ TEST_P(ServerRunsTest, StoresTheOutputWhatWentInAndOneInvocation) {
   ASSERT_OK(txn->Commit());
 }
 
+TEST_P(ServerRunsTest, AShortOutputHoldingASecretGetsAHashedName) {
+  Create(EntityKind::kSecret, "PW", "hunter2");
+  Create(EntityKind::kServer, "leak", "pw={{secret:PW}}");
+  Create(EntityKind::kServer, "plain", "pw=none");
+  std::unique_ptr<Transaction> txn = h_.Write();
+  ASSERT_OK_AND_ASSIGN(ServerRun run,
+                       RunServer(*txn, cids_, "leak", {.path = "/leak"},
+                                 Timestamp{0}, {.input = "in:hunter2"}));
+  EXPECT_EQ(run.result_cid, ComputeHashedCid("pw=hunter2"));
+  EXPECT_EQ(run.input_cid, ComputeHashedCid("in:hunter2"));
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const std::string> bytes,
+                       cids_.Get(*txn, run.result_cid));
+  EXPECT_EQ(*bytes, "pw=hunter2");
+  EXPECT_FALSE(ValueOr(cids_.Exists(*txn, ComputeCid("pw=hunter2")), true));
+  ASSERT_OK_AND_ASSIGN(
+      ServerRun again,
+      RunServer(*txn, cids_, "leak", {.path = "/leak"}, Timestamp{0}));
+  EXPECT_EQ(again.result_cid, run.result_cid);  // stored once, found again
+  ASSERT_OK_AND_ASSIGN(
+      ServerRun plain,
+      RunServer(*txn, cids_, "plain", {.path = "/plain"}, Timestamp{0}));
+  EXPECT_EQ(plain.result_cid, ComputeCid("pw=none"));
+  ASSERT_OK(txn->Commit());
+}
+
 TEST_P(ServerRunsTest, ATemplateThatDoesNotRenderStoresNothing) {
   Create(EntityKind::kServer, "broken", "{{missing}}");
   const int64_t cids_before = Rows(kCidTable);
@@ -160,15 +187,16 @@ TEST_P(ServerRunsTest, DisabledAndMissingServersDoNotRun) {
 
 TEST_P(ServerRunsTest, APreviewRendersAndStoresNothing) {
   Create(EntityKind::kServer, "echo", "path={{request.path}}");
+  const int64_t cids_before = Rows(kCidTable);  // the definition's CID
   {
     std::unique_ptr<Transaction> txn = h_.Read();
     EXPECT_TRUE(ValueOr(IsRunnableServer(*txn, "echo"), false));
     ASSERT_OK_AND_ASSIGN(ServerRun run,
                          PreviewServer(*txn, "echo", {.path = "/echo"}));
     EXPECT_EQ(ValueOr(run.output, std::string()), "path=/echo");
-    EXPECT_EQ(run.result_cid, "");
+    EXPECT_EQ(run.result_cid, ComputeCid("path=/echo"));  // named, not stored
   }
-  EXPECT_EQ(Rows(kCidTable), 0);
+  EXPECT_EQ(Rows(kCidTable), cids_before);
   EXPECT_EQ(Rows(kInvocationTable), 0);
 }
 

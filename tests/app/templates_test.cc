@@ -42,6 +42,21 @@ TEST(TemplateTest, MissingQueryParameterIsEmpty) {
   EXPECT_EQ(out, "[]");
 }
 
+TEST(TemplateTest, InputAndRestOfThePathFillIn) {
+  TemplateInputs in = Inputs();
+  in.input = "piped";
+  in.rest = "a/b";
+  ASSERT_OK_AND_ASSIGN(
+      std::string out,
+      RenderTemplate("{{input}}|{{request.rest}}|{{request.rest.1}}|"
+                     "{{request.rest.2}}|{{request.rest.3}}|{{request.rest.x}}",
+                     in));
+  EXPECT_EQ(out, "piped|a/b|a|b||");
+  // Outside a pipeline {{input}} is empty, not an unknown variable.
+  ASSERT_OK_AND_ASSIGN(out, RenderTemplate("[{{input}}]", Inputs()));
+  EXPECT_EQ(out, "[]");
+}
+
 TEST(TemplateTest, UnknownPlaceholdersAreNamed) {
   EXPECT_THAT(RenderTemplate("x {{nope}} y", Inputs()),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -54,7 +69,8 @@ TEST(TemplateTest, UnknownPlaceholdersAreNamed) {
   EXPECT_THAT(RenderTemplate("{{request.method}}", Inputs()),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "unknown placeholder {{request.method}}: use "
-                       "request.path or request.query.KEY"));
+                       "request.path, request.rest, request.rest.N or "
+                       "request.query.KEY"));
   EXPECT_THAT(RenderTemplate("{{}}", Inputs()),
               StatusIs(absl::StatusCode::kInvalidArgument));
   // A variable is not a secret and the reverse.

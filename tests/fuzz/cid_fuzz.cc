@@ -12,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/string_view.h"
 #include "app/cid.h"
+#include "app/hashed_cid.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace viewer {
@@ -39,6 +40,11 @@ void CheckComputed(absl::string_view content) {
     FUZZ_CHECK(cid.size() == kCidMaxChars, cid);
   }
   FUZZ_CHECK(VerifyCid(*parsed, content), cid);
+  // The hashed name of the same content parses and verifies too.
+  const std::string hashed = ComputeHashedCid(content);
+  absl::StatusOr<ParsedCid> parsed_hashed = ParseCid(hashed);
+  FUZZ_CHECK(parsed_hashed.ok(), hashed << ": " << parsed_hashed.status());
+  FUZZ_CHECK(VerifyCid(*parsed_hashed, content), hashed);
   // Any other content fails: one byte more, and (when there is one) the
   // first byte changed.
   std::string other(content);
@@ -66,7 +72,12 @@ void CheckParsed(absl::string_view text) {
   FUZZ_CHECK(parsed->cid == text, Show(text));
   FUZZ_CHECK(text.size() >= kCidPrefixChars && text.size() <= kCidMaxChars,
              Show(text));
-  FUZZ_CHECK(parsed->is_literal == (parsed->length <= kCidMaxLiteralBytes),
+  // A length under 64 with an 86-character payload is a short content's
+  // hashed name (ComputeHashedCid); otherwise the prefix decides.
+  const bool short_hashed =
+      parsed->length < kCidMaxLiteralBytes && text.size() == kCidMaxChars;
+  FUZZ_CHECK(parsed->is_literal ==
+                 (parsed->length <= kCidMaxLiteralBytes && !short_hashed),
              Show(text));
   if (parsed->is_literal) {
     // Canonical: the content it holds names itself with exactly this text.

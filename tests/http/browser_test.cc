@@ -233,6 +233,43 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
   EXPECT_EQ(d.Find("main article.markdown script").status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_THAT(d.Title().value_or(""), Not(HasSubstr("owned")));
+
+  // 8. A chained server: /shout/greeter runs greeter, then shout on its
+  // output ({{input}}), and lands on the final output's CID.
+  ASSERT_OK(d.Navigate(b.Url("/servers/new")));
+  ASSERT_OK_AND_ASSIGN(name_field, d.Find("#name"));
+  ASSERT_OK_AND_ASSIGN(definition_field, d.Find("#definition"));
+  ASSERT_OK(d.Type(name_field, "shout"));
+  ASSERT_OK(d.Type(definition_field, "<<{{input}}>>"));
+  ASSERT_OK_AND_ASSIGN(create, d.Find("form.stack button[type=submit]"));
+  ASSERT_OK(d.Click(create));
+  ASSERT_TRUE(d.WaitForUrl(
+                   [](const std::string& url) {
+                     return absl::EndsWith(url, "/servers/shout");
+                   },
+                   absl::Seconds(10))
+                  .ok());
+  const std::string chained = "<<Hello from /shout/greeter!>>";
+  ASSERT_OK(d.Navigate(b.Url("/shout/greeter")));
+  ASSERT_OK_AND_ASSIGN(std::string chained_url, d.CurrentUrl());
+  EXPECT_EQ(chained_url, b.Url("/" + ComputeCid(chained)));
+  EXPECT_EQ(b.TextOf("body"), chained);
+  b.Shot("10-chained-output");
+
+  // 9. ?debug=1 shows each step: server, input CID, output CID.
+  ASSERT_OK(d.Navigate(b.Url("/shout/greeter?debug=1")));
+  EXPECT_THAT(b.TextOf("main h1"), HasSubstr("Pipeline"));
+  const std::string steps = b.TextOf("main table");
+  EXPECT_THAT(steps, HasSubstr("greeter"));
+  EXPECT_THAT(steps, HasSubstr("shout"));
+  EXPECT_THAT(steps, HasSubstr(ComputeCid("Hello from /shout/greeter!")));
+  b.Shot("11-pipeline-debug");
+
+  // 10. The server page lists its definition by CID and its runs.
+  ASSERT_OK(d.Navigate(b.Url("/servers/shout")));
+  EXPECT_THAT(b.TextOf("main"), HasSubstr("Definition history"));
+  EXPECT_THAT(b.TextOf("main"), HasSubstr("Runs"));
+  b.Shot("12-server-runs");
 }
 
 }  // namespace

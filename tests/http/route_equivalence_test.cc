@@ -243,6 +243,40 @@ std::vector<Step> FormatSteps() {
   };
 }
 
+// Pipelines, definition history, server events and the editors.
+std::vector<Step> PipelineAndEditSteps() {
+  return {
+      PostJson("/servers", {{"name", "wrap"}, {"definition", "<{{input}}>"}},
+               201),
+      PostJson("/servers", {{"name", "got"}, {"definition", "got:{{input}}"}},
+               201),
+      PutJson("/servers/wrap", {{"definition", "[{{input}}]"}}, 200),
+      Get("/got/wrap/hi", 302),
+      Get("/got/wrap/hi?debug=1", 200),
+      GetJson("/got/wrap/hi?debug=1", 200),
+      Get("/wrap/AAAAAAAFaGVsbG8", 302),          // a CID's content as input
+      Get("/wrap/AAAAAAALPHt7aW5wdXR9fT4", 302),  // the first definition
+      Get("/wrap/a/b/c", 302),
+      PostJson("/aliases",
+               {{"name", "loop"}, {"definition", "/lp -> /wrap/lp"}}, 201),
+      Get("/got/lp", 400),
+      Get("/wrap/wrap/wrap/wrap/wrap/wrap/wrap/wrap/wrap/x", 400),
+      Get("/servers/wrap", 200),
+      Get("/servers/wrap.json", 200),
+      Get("/server_events", 200),
+      Get("/server_events.json?server=wrap", 200),
+      Get("/server_events?start=yesterday", 400),
+      Get("/history", 200),
+      Get("/edit/AAAAAAAFaGVsbG8", 200),
+      PostForm("/edit/AAAAAAAFaGVsbG8", {{"text", "hello!"}}, 303),
+      Get("/edit/zzzz", 404),
+      Get("/variables/_/edit", 200),
+      GetJson("/secrets/_/edit", 200),
+      PostForm("/variables/_/edit", {{"document", "{\"a b\": 1}"}}, 400),
+      Raw("POST", "/secrets/_/edit", "[]", "application/json", 400),
+  };
+}
+
 std::vector<Step> DeletionSteps() {
   return {
       PostForm("/variables/greeting/delete", {}, 303),
@@ -261,8 +295,10 @@ std::vector<Step> DeletionSteps() {
 
 std::vector<Step> Script() {
   std::vector<Step> all;
-  for (auto part : {EntitySteps, ServerSteps, AliasSteps, CidSteps,
-                    SearchHistoryAndErrorSteps, FormatSteps, DeletionSteps}) {
+  for (auto part :
+       {EntitySteps, ServerSteps, AliasSteps, CidSteps,
+        SearchHistoryAndErrorSteps, FormatSteps, PipelineAndEditSteps,
+        DeletionSteps}) {
     for (Step& s : part()) all.push_back(std::move(s));
   }
   return all;

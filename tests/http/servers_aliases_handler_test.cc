@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "app/cid.h"
 #include "app/cid_repository.h"
+#include "app/hashed_cid.h"
 #include "app/invocations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -47,7 +48,8 @@ TEST_P(ServersTest, InvokingRendersStoresAndRecords) {
                              {"X-Custom", "kept"}});
   ASSERT_EQ(Status(r), 302) << Body(r);
   const std::string expected = "Hello, Ada! /hello token=s3cret-value";
-  EXPECT_EQ(r->get_header_value("Location"), "/" + ComputeCid(expected));
+  // The output holds a secret: named by the hashed form, never a literal.
+  EXPECT_EQ(r->get_header_value("Location"), "/" + ComputeHashedCid(expected));
   EXPECT_EQ(Body(v.Get(r->get_header_value("Location"))), expected);
 
   auto txn = v.store().Begin(TransactionMode::kReadOnly);
@@ -56,7 +58,7 @@ TEST_P(ServersTest, InvokingRendersStoresAndRecords) {
                        InvocationsForServer(**txn, "hello"));
   ASSERT_EQ(runs.size(), 1u);
   const Invocation& run = runs[0];
-  EXPECT_EQ(run.result_cid, ComputeCid(expected));
+  EXPECT_EQ(run.result_cid, ComputeHashedCid(expected));
   json secrets = json::parse(Fetch(v, v.store(), *run.secrets_cid));
   EXPECT_EQ(secrets, json::array({"TOKEN"}));
   EXPECT_THAT(Fetch(v, v.store(), *run.variables_cid), HasSubstr("Hello"));
