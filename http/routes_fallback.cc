@@ -48,7 +48,7 @@ void PreviewServerAnswer(const Site& site, const std::string& name, Ctx& ctx) {
                       PreviewServer(*txn, name, ServerRequestOf(ctx.req)));
   if (!run.output.ok()) return ctx.Error(422, run.output.status().message());
   ctx.res.status = 200;
-  ctx.res.set_header("X-Content-Type-Options", "nosniff");
+  SandboxUserContent(ctx.res);
   ctx.res.set_header("Cache-Control", "no-store");
   ctx.res.set_content(*run.output, MimeTypeFor("", *run.output).c_str());
 }
