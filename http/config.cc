@@ -48,7 +48,11 @@ cxxopts::Options MakeOptions() {
       cxxopts::value<std::string>()->default_value("5000"), "PORT")(
       "host", "Interface to listen on",
       cxxopts::value<std::string>()->default_value("127.0.0.1"),
-      "HOST")("cids-dir", "Read-only folder of files named by their CID",
+      "HOST")("allowed-host",
+              "A host name browsers may use for this viewer besides the "
+              "address it listens on (NAME or NAME:PORT; repeatable); "
+              "requests naming any other host get 421",
+              cxxopts::value<std::vector<std::string>>(), "NAME")("cids-dir", "Read-only folder of files named by their CID",
               cxxopts::value<std::string>()->default_value("./cids"), "DIR")(
       "max-body", "Largest request body accepted (413 past it)",
       cxxopts::value<std::string>()->default_value("64M"), "SIZE")(
@@ -135,6 +139,18 @@ absl::Status ReadServingFlags(const cxxopts::ParseResult& result,
   config.host = text("host");
   if (config.host.empty()) {
     return absl::InvalidArgumentError("--host must not be empty");
+  }
+  if (result.count("allowed-host")) {
+    config.allowed_hosts =
+        result["allowed-host"].as<std::vector<std::string>>();
+    for (const std::string& name : config.allowed_hosts) {
+      if (name.empty() ||
+          name.find_first_of(" \t\r\n/@") != std::string::npos) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--allowed-host needs a host name (NAME or NAME:PORT), got '",
+            name, "'"));
+      }
+    }
   }
   config.cids_dir = text("cids-dir");
   if (config.cids_dir.empty()) {

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -62,6 +63,8 @@ struct Config {
   bool memory_overrides_database_url = false;
   // Interface to listen on.
   std::string host = "127.0.0.1";
+  // Host names accepted besides the listening address (--allowed-host).
+  std::vector<std::string> allowed_hosts;
   // TCP port; 0 picks a free one (the start-up log prints it).
   int port = 5000;
   // The read-only folder of CID files.

@@ -233,7 +233,8 @@ ViewerOptions ServerOptions(const Config& config, const RunState& run,
                         .max_body_bytes = config.max_body_bytes,
                         .threads = config.threads,
                         .log_requests = config.debug,
-                        .read_only = config.read_only};
+                        .read_only = config.read_only,
+                        .allowed_hosts = config.allowed_hosts};
   if (config.in_memory() && !config.dump_path.empty()) {
     options.dump = [&dumper] { return dumper.Dump().status(); };
     options.dump_path = config.dump_path;

@@ -107,6 +107,14 @@ void Upload(const Site& site, Ctx& ctx) {
 }
 
 void ApiCreateCid(const Site& site, Ctx& ctx) {
+  if (ctx.req.is_multipart_form_data()) {
+    // The parts were taken apart; storing the (empty) raw body would lose
+    // the content.
+    return ctx.Error(415,
+                     "POST /api/cids stores the request body as it is; send "
+                     "the bytes themselves, not a multipart form (the form "
+                     "at /upload takes those)");
+  }
   HTTP_ASSIGN_OR_FAIL(ctx, std::string cid, StoreBytes(site, ctx.body.bytes));
   const std::string path = absl::StrCat("/", cid);
   ctx.res.set_header("Location", path);
@@ -213,7 +221,7 @@ bool TryCid(const Site& site, Ctx& ctx) {
   const std::string etag = absl::StrCat("\"", ref->cid.cid, "\"");
   ctx.res.set_header("ETag", etag);
   ctx.res.set_header("Cache-Control", "public, max-age=31536000, immutable");
-  ctx.res.set_header("X-Content-Type-Options", "nosniff");
+  SandboxUserContent(ctx.res);
   if (EtagMatches(ctx.req.get_header_value("If-None-Match"), etag)) {
     ctx.res.status = 304;
     return true;

@@ -78,7 +78,7 @@ void PreviewAnswer(const Site& site, Ctx& ctx) {
   if (WantsDebug(ctx)) return DebugAnswer(*plan, run, false, ctx);
   if (!run.output.ok()) return ctx.Error(422, run.output.status().message());
   ctx.res.status = 200;
-  ctx.res.set_header("X-Content-Type-Options", "nosniff");
+  SandboxUserContent(ctx.res);
   ctx.res.set_header("Cache-Control", "no-store");
   ctx.res.set_content(*run.output, MimeTypeFor("", *run.output).c_str());
 }

@@ -1,8 +1,5 @@
 #include "http/server.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -16,6 +13,9 @@
 #include "absl/time/clock.h"
 #include "http/internal/site.h"
 #include "http/internal/context.h"
+#include "http/internal/front_end.h"
+#include "http/internal/job_stream.h"
+#include "http/internal/request_guard.h"
 #include "http/render.h"
 #include "http/status_map.h"
 #include "httplib.h"
@@ -24,16 +24,21 @@ namespace viewer {
 
 using http_internal::Site;
 using http_internal::Ctx;
+using http_internal::HostPolicy;
 using http_internal::RequestBody;
 
 namespace {
 
-// SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would
-// let a second viewer bind the same port instead of failing.
-void SocketOptions(int sock) {
-  int yes = 1;
-  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-}
+// httplib's request handling without its sockets: the front end reads
+// each request whole and a worker hands it to process_request.
+class RequestCore : public httplib::Server {
+ public:
+  using httplib::Server::process_request;
+};
+
+// The request the current worker is answering, when the front end already
+// refused it (413, 400): the pre-routing handler answers that.
+thread_local const http_internal::Job* refused_job = nullptr;
 
 int ThreadCount(int requested) {
   if (requested > 0) return requested;
@@ -126,6 +131,19 @@ bool UnknownMethod(const httplib::Request& req, int status) {
   });
 }
 
+// True when the request says a body follows.
+bool HasBody(const httplib::Request& req) {
+  return req.get_header_value<uint64_t>("Content-Length") > 0 ||
+         req.has_header("Transfer-Encoding");
+}
+
+// The connection closes after the answer (a body that was not read would
+// otherwise be taken for the next request).
+void CloseAfterAnswer(httplib::Request& req) {
+  req.headers.erase("Connection");
+  req.set_header("Connection", "close");
+}
+
 std::string DefaultErrorMessage(int status, uint64_t max_body,
                                 int64_t byte_limit) {
   switch (status) {
@@ -145,16 +163,28 @@ class ViewerServer::Impl {
  public:
   explicit Impl(ViewerOptions options) : site_(std::move(options)) {
     const ViewerOptions& o = site_.options();
-    server_.set_tcp_nodelay(true);
-    server_.set_socket_options(SocketOptions);
-    server_.set_payload_max_length(
-        BodyLimit(o.max_body_bytes, site_.byte_limit()));
+    const uint64_t body_limit = BodyLimit(o.max_body_bytes, site_.byte_limit());
+    server_.set_payload_max_length(body_limit);
     server_.set_keep_alive_max_count(1000);
-    server_.set_keep_alive_timeout(2);
-    const int threads = ThreadCount(o.threads);
-    server_.new_task_queue = [threads] {
-      return new httplib::ThreadPool(static_cast<size_t>(threads));
-    };
+    server_.set_keep_alive_timeout(
+        absl::ToInt64Seconds(o.idle_timeout) > 0
+            ? absl::ToInt64Seconds(o.idle_timeout) : 1);
+    http_internal::FrontEnd::Options front{
+        .threads = ThreadCount(o.threads),
+        .limits = {.max_body = body_limit},
+        .max_connections = o.max_connections,
+        .max_connections_per_client = o.max_connections_per_client,
+        .request_timeout = o.request_timeout,
+        .idle_timeout = o.idle_timeout};
+    if (o.read_only) {
+      // A demo refuses changes by method alone, before reading any body.
+      front.answer_before_body = [](const std::string& method) {
+        return method != "GET" && method != "HEAD";
+      };
+    }
+    front_ = std::make_unique<http_internal::FrontEnd>(
+        std::move(front),
+        [this](const http_internal::Job& job) { return Answer(job); });
     server_.set_pre_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) {
           return PreRoute(req, res);
@@ -167,16 +197,19 @@ class ViewerServer::Impl {
                             const httplib::ContentReader& reader) {
       Serve(req, res, &reader);
     };
-    server_.Get(".*", plain);
-    server_.Options(".*", plain);
-    server_.Post(".*", with_body);
-    server_.Put(".*", with_body);
-    server_.Patch(".*", with_body);
-    server_.Delete(".*", with_body);
-    server_.Post(".*", plain);
-    server_.Put(".*", plain);
-    server_.Patch(".*", plain);
-    server_.Delete(".*", plain);
+    // Every path, newlines included ("." alone would not match a path
+    // with %0a in it, which would then skip routing and the log).
+    const std::string any = "[\\s\\S]*";
+    server_.Get(any, plain);
+    server_.Options(any, plain);
+    server_.Post(any, with_body);
+    server_.Put(any, with_body);
+    server_.Patch(any, with_body);
+    server_.Delete(any, with_body);
+    server_.Post(any, plain);
+    server_.Put(any, plain);
+    server_.Patch(any, plain);
+    server_.Delete(any, plain);
     server_.set_error_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& req, httplib::Response& res) {
           // Answers viewer wrote itself already say what went wrong.
@@ -192,6 +225,7 @@ class ViewerServer::Impl {
             RefuseMethod(req, res);
             return httplib::Server::HandlerResponse::Handled;
           }
+          http_internal::AddSecurityHeaders(res);
           Ctx ctx(req, res, chrome_);
           ctx.json = http_internal::WantsJson(req);
           ctx.Error(res.status, DefaultErrorMessage(
@@ -218,35 +252,26 @@ class ViewerServer::Impl {
   }
 
   absl::Status Bind(const std::string& host, int port) {
-    errno = 0;
-    int bound = port == 0 ? server_.bind_to_any_port(host)
-                          : (server_.bind_to_port(host, port) ? port : -1);
-    if (bound <= 0) {
-      std::string why = errno != 0 ? std::strerror(errno)
-                                   : "the address is not available";
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen on ", host, ":", port, ": ", why));
-    }
+    if (absl::Status s = front_->Listen(host, port); !s.ok()) return s;
     host_ = host;
-    port_ = bound;
+    port_ = front_->port();
+    host_policy_ = HostPolicy::For(host, site_.options().allowed_hosts);
     return absl::OkStatus();
   }
 
   absl::Status Run() {
     if (port_ == 0) return absl::FailedPreconditionError("Bind first");
-    if (!server_.listen_after_bind()) {
-      return absl::InternalError("the server stopped listening unexpectedly");
-    }
+    front_->Run();
     return absl::OkStatus();
   }
 
   absl::Status Start() {
     if (port_ == 0) return absl::FailedPreconditionError("Bind first");
     thread_ = std::thread([this] {
-      server_.listen_after_bind();
+      front_->Run();
       listen_returned_ = true;
     });
-    while (!server_.is_running() && !listen_returned_) {
+    while (!front_->running() && !listen_returned_) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     if (listen_returned_) {
@@ -257,7 +282,7 @@ class ViewerServer::Impl {
   }
 
   void Stop() {
-    server_.stop();
+    front_->Stop();
     if (thread_.joinable()) thread_.join();
   }
 
@@ -281,6 +306,20 @@ class ViewerServer::Impl {
                                             httplib::Response& res) {
     auto& mutable_req = const_cast<httplib::Request&>(req);
     mutable_req.headers.erase("Accept-Encoding");
+    if (refused_job != nullptr) {
+      // Only the head was handed over; the connection closes after this.
+      CloseAfterAnswer(mutable_req);
+      http_internal::AddSecurityHeaders(res);
+      Ctx ctx(req, res, chrome_);
+      ctx.json = http_internal::WantsJson(req);
+      const auto& [status, message] = *refused_job->refusal;
+      ctx.Error(status,
+                message.empty() ? DefaultErrorMessage(
+                                      status, site_.options().max_body_bytes,
+                                      site_.byte_limit())
+                                : message);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     // httplib never reads the body of a GET, HEAD or OPTIONS; the unread
     // bytes would be taken for the next request on the connection. Such a
     // request is answered (its body ignored) and the connection closed.
@@ -288,18 +327,24 @@ class ViewerServer::Impl {
          req.method == "OPTIONS") &&
         (req.get_header_value<uint64_t>("Content-Length") > 0 ||
          req.has_header("Transfer-Encoding"))) {
-      mutable_req.headers.erase("Connection");
-      mutable_req.set_header("Connection", "close");
+      CloseAfterAnswer(mutable_req);
+    }
+    // A request for another host name, or a change a browser made on
+    // behalf of another site, is refused before its body is read.
+    if (std::optional<http_internal::Refusal> refusal =
+            http_internal::CheckRequest(host_policy_, req)) {
+      if (HasBody(req)) CloseAfterAnswer(mutable_req);
+      http_internal::AddSecurityHeaders(res);
+      Ctx ctx(req, res, chrome_);
+      ctx.json = http_internal::WantsJson(req);
+      ctx.Error(refusal->status, refusal->message);
+      return httplib::Server::HandlerResponse::Handled;
     }
     // A demo refuses changes by method alone, before reading any body
     // (which is then left unread: the connection closes after the answer).
     if (site_.options().read_only && req.method != "GET" &&
         req.method != "HEAD") {
-      if (req.get_header_value<uint64_t>("Content-Length") > 0 ||
-          req.has_header("Transfer-Encoding")) {
-        mutable_req.headers.erase("Connection");
-        mutable_req.set_header("Connection", "close");
-      }
+      if (HasBody(req)) CloseAfterAnswer(mutable_req);
       RefuseMethod(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -315,6 +360,7 @@ class ViewerServer::Impl {
   // The 405 for a method viewer does not serve: in a read-only demo every
   // method but GET and HEAD, otherwise any method it has no routes for.
   void RefuseMethod(const httplib::Request& req, httplib::Response& res) {
+    http_internal::AddSecurityHeaders(res);
     Ctx ctx(req, res, chrome_);
     ctx.json = http_internal::WantsJson(req);
     if (site_.options().read_only) {
@@ -328,6 +374,18 @@ class ViewerServer::Impl {
     }
     res.set_header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
     ctx.Error(405, absl::StrCat(req.method, " is not a method viewer serves"));
+  }
+
+  // One request the front end read whole; true: the connection may carry
+  // another.
+  bool Answer(const http_internal::Job& job) {
+    http_internal::JobStream stream(job);
+    refused_job = job.refusal ? &job : nullptr;
+    bool closed = false;
+    const bool ok = server_.process_request(
+        stream, /*close_connection=*/job.refusal.has_value(), closed, nullptr);
+    refused_job = nullptr;
+    return ok && !closed && !stream.failed() && !stream.answer_closes();
   }
 
   void Serve(const httplib::Request& req, httplib::Response& res,
@@ -348,6 +406,7 @@ class ViewerServer::Impl {
       return;
     }
     site_.Handle(ctx);
+    http_internal::AddSecurityHeaders(res);
     if (site_.options().log_requests) {
       site_.Log(absl::StrCat(
           req.method, " ", absl::CHexEscape(req.path), " ", res.status, " ",
@@ -361,11 +420,14 @@ class ViewerServer::Impl {
       .read_only = site_.options().read_only,
       .dumped = site_.store_mode() == StoreMode::kMemory &&
                 !site_.options().dump_path.empty()};
-  httplib::Server server_;
+  RequestCore server_;
+  std::unique_ptr<http_internal::FrontEnd> front_;
   std::thread thread_;
   std::atomic<bool> listen_returned_{false};
   std::string host_;
   int port_ = 0;
+  // Set by Bind, before any request.
+  HostPolicy host_policy_;
 };
 
 ViewerServer::ViewerServer(ViewerOptions options)

@@ -33,9 +33,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "app/cid_directory.h"
 #include "app/store_handle.h"
 #include "engine/clock.h"
@@ -72,6 +74,19 @@ struct ViewerOptions {
   std::function<absl::Status()> dump;
   // The file `dump` writes, for messages and the answer.
   std::string dump_path;
+  // Host names (each "name" or "name:port") requests may carry besides the
+  // address viewer listens on (--allowed-host); any other Host gets 421
+  // (docs/security.md).
+  std::vector<std::string> allowed_hosts;
+  // Slow and idle clients (docs/security.md): connections open at once, in
+  // all and from one client address (past either, the longest-idle
+  // connection is closed to make room, else the newcomer gets 503); the
+  // time a request may take to arrive whole (408 past it); how long a
+  // kept-alive connection may wait for its next request.
+  size_t max_connections = 1000;
+  size_t max_connections_per_client = 500;
+  absl::Duration request_timeout = absl::Seconds(5);
+  absl::Duration idle_timeout = absl::Seconds(5);
 };
 
 class ViewerServer {
@@ -95,10 +110,8 @@ class ViewerServer {
   // Serves from a background thread; returns once connections are
   // accepted. Requires Bind.
   absl::Status Start();
-  // Stops accepting, lets requests in progress finish, and (after Start)
-  // joins the background thread. An idle keep-alive connection is closed
-  // within its 2-second keep-alive timeout, so this may take that long
-  // while a client holds one open.
+  // Stops accepting, lets requests in progress finish, closes every
+  // connection, and (after Start) joins the background thread.
   void Stop();
 
  private:

@@ -28,8 +28,31 @@ bool WantsJson(const httplib::Request& req) {
          NamesJson(req.get_header_value("Content-Type"));
 }
 
+void SandboxUserContent(httplib::Response& res) {
+  res.set_header("Content-Security-Policy", "sandbox");
+  res.set_header("X-Content-Type-Options", "nosniff");
+}
+
+void AddSecurityHeaders(httplib::Response& res) {
+  if (!res.has_header("Content-Security-Policy")) {
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; frame-ancestors 'none'; "
+                   "base-uri 'none'; form-action 'self'");
+  }
+  if (!res.has_header("X-Content-Type-Options")) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+  }
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "same-origin");
+}
+
 std::optional<std::string> Ctx::Form(const std::string& key) const {
-  return First(body.form, key);
+  if (std::optional<std::string> value = First(body.form, key)) return value;
+  // A browser sends a field as a file part when the form says so; its
+  // content is the field's value.
+  auto file = body.files.find(key);
+  if (file != body.files.end()) return file->second.content;
+  return std::nullopt;
 }
 
 std::optional<std::string> Ctx::Query(const std::string& key) const {

@@ -43,6 +43,17 @@ struct RequestBody {
 // application/json.
 bool WantsJson(const httplib::Request& req);
 
+// Marks `res` as content a user supplied (a CID, a server's output): it is
+// sandboxed (no scripts, an opaque origin, so it cannot read the
+// application's pages) and its type is never sniffed.
+void SandboxUserContent(httplib::Response& res);
+
+// The headers of every answer (docs/security.md): no sniffing, no framing,
+// no referrer to other sites, and, unless SandboxUserContent set a
+// stricter one, a Content-Security-Policy that allows only this viewer's
+// own files (no inline script or style).
+void AddSecurityHeaders(httplib::Response& res);
+
 struct Ctx {
   // `page_chrome`: the banner every page of this viewer shows (its
   // `active` is set per page).
@@ -69,7 +80,9 @@ struct Ctx {
   const PageChrome chrome;
 
   bool is_head() const { return req.method == "HEAD"; }
-  // The first form field (or query parameter, for Query) called `key`.
+  // The first form field (or query parameter, for Query) called `key`;
+  // for Form, a multipart file part of that name when no plain field has
+  // it.
   std::optional<std::string> Form(const std::string& key) const;
   std::optional<std::string> Query(const std::string& key) const;
 

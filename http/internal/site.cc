@@ -15,6 +15,22 @@ namespace {
 
 Mutex stdout_mutex;
 
+// The most of a request's path and User-Agent a page view keeps: enough
+// to read the history, too little for page views to crowd out user data
+// (docs/security.md).
+constexpr size_t kMaxViewPath = 1024;
+constexpr size_t kMaxViewUserAgent = 256;
+
+// `text` cut to at most `limit` bytes, at a UTF-8 character boundary.
+std::string Capped(const std::string& text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return text.substr(0, end);
+}
+
 int64_t ByteLimitOf(const StoreHandle& handle) {
   // Only a memory store has a limit; a disk store's Stats counts rows.
   if (!handle.in_memory()) return 0;
@@ -159,10 +175,11 @@ void Site::Fallback(Ctx& ctx) {
 
 void Site::RecordPageView(const Ctx& ctx) const {
   PageViewInput view;
-  view.path = ctx.req.path;
+  view.path = Capped(ctx.req.path, kMaxViewPath);
   view.method = ctx.req.method;
   if (ctx.req.has_header("User-Agent")) {
-    view.user_agent = ctx.req.get_header_value("User-Agent");
+    view.user_agent =
+        Capped(ctx.req.get_header_value("User-Agent"), kMaxViewUserAgent);
   }
   if (!ctx.req.remote_addr.empty()) view.ip_address = ctx.req.remote_addr;
   absl::Status status = Write([&](Transaction& txn) {

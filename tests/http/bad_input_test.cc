@@ -253,10 +253,10 @@ TEST_P(BadInputTest, MalformedRequestsGetA4xx) {
   const std::vector<std::pair<std::string, int>> raw = {
       {"GARBAGE\r\n\r\n", 400},
       {"GET /\r\n\r\n", 400},
-      {"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+      {"POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
        "boundary=\r\nContent-Length: 4\r\nConnection: close\r\n\r\nxxxx",
        400},
-      {"GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
+      {"GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414},
   };
   for (const auto& [request, status] : raw) {
     std::string response = RawExchange(v.port(), request, 1000);
@@ -272,8 +272,8 @@ TEST_P(BadInputTest, BodyOfAGetIsNotTakenForTheNextRequest) {
   // than parse "GET /nope..." out of the body as a second request.
   std::string response = RawExchange(
       v.port(),
-      "GET /status.json HTTP/1.1\r\nHost: x\r\nContent-Length: 35\r\n\r\n"
-      "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n\r\n\r\n",
+      "GET /status.json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 35\r\n\r\n"
+      "GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n\r\n\r\n",
       1000);
   EXPECT_EQ(RawStatus(response), 200);
   EXPECT_THAT(response, HasSubstr("Connection: close"));

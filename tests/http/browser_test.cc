@@ -18,6 +18,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "app/cid.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -270,6 +271,51 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
   EXPECT_THAT(b.TextOf("main"), HasSubstr("Definition history"));
   EXPECT_THAT(b.TextOf("main"), HasSubstr("Runs"));
   b.Shot("12-server-runs");
+}
+
+// An uploaded HTML page is served from viewer's own origin; its script
+// must not run (docs/security.md: CIDs are sandboxed), so it cannot read a
+// secret. The script would change the page's title if it ran at all, and
+// put the secret in it if it could read it.
+TEST(BrowserTest, AnUploadedPageCannotRunScriptOrReadSecrets) {
+  if (!Installed(kChromium) || !Installed(kChromedriver)) {
+    GTEST_SKIP() << "needs " << kChromium << " and " << kChromedriver
+                 << " (Debian packages chromium and chromium-driver; "
+                    "./test.sh installs them)";
+  }
+  BrowserSession b;
+  absl::Status started = b.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  WebDriver& d = b.driver();
+  httplib::Client client(b.Url(""));
+  ASSERT_EQ(Status(client.Post("/secrets",
+                               R"({"name": "x", "definition": "hunter2"})",
+                               "application/json")),
+            201);
+  const std::string page =
+      "<!DOCTYPE html><html><head><title>untouched</title></head><body>"
+      "<p id=\"p\">an uploaded page</p><script>"
+      "document.title = 'script ran';"
+      "fetch('/secrets/x.json').then(r => r.text())"
+      ".then(t => { document.title = 'read: ' + t; })"
+      ".catch(e => { document.title = 'fetch failed: ' + e; });"
+      "</script></body></html>";
+  httplib::Result up = client.Post("/api/cids", page, "text/html");
+  ASSERT_EQ(Status(up), 201) << Body(up);
+  const std::string path =
+      nlohmann::json::parse(up->body)["path"].get<std::string>();
+  ASSERT_OK(d.Navigate(b.Url(path + ".html")));
+  EXPECT_EQ(b.TextOf("#p"), "an uploaded page");  // it is shown as HTML
+  // Give a script that did run time to finish its fetch.
+  absl::SleepFor(absl::Seconds(1));
+  b.Shot("09-sandboxed-upload");
+  ASSERT_OK_AND_ASSIGN(std::string title, d.Title());
+  EXPECT_EQ(title, "untouched");
+  EXPECT_THAT(title, ::testing::Not(HasSubstr("hunter2")));
+  // The application's own pages still work under their policy: the
+  // stylesheet applies (the navigation bar is laid out by it).
+  ASSERT_OK(d.Navigate(b.Url("/")));
+  EXPECT_THAT(b.TextOf("nav.top"), HasSubstr("Servers"));
 }
 
 }  // namespace

@@ -165,7 +165,7 @@ TEST_F(ReadOnlyTest, EveryMethodButGetAndHeadIs405WhateverThePath) {
   for (const char* method : {"PROPFIND", "PURGE", "BREW"}) {
     const std::string answer = RawExchange(
         v_.port(),
-        absl::StrCat(method, " /servers.json HTTP/1.1\r\nHost: x\r\n\r\n"),
+        absl::StrCat(method, " /servers.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
         /*timeout_ms=*/300);
     EXPECT_EQ(RawStatus(answer), 405) << method << "\n" << answer;
     EXPECT_THAT(answer, HasSubstr("Allow: GET, HEAD")) << method;

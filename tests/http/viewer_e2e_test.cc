@@ -357,7 +357,7 @@ TEST(ViewerBinaryTest, StopLetsTheRequestInProgressFinish) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   const std::string head =
-      "POST /api/cids HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+      "POST /api/cids HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n"
       "Connection: close\r\n\r\nhalf-";
   ASSERT_EQ(send(fd, head.data(), head.size(), 0),
             static_cast<ssize_t>(head.size()));

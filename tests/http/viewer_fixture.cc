@@ -35,16 +35,29 @@ ViewerFixture::ViewerFixture(BackendKind kind, FixtureOptions options)
     EXPECT_TRUE(dir.ok()) << dir.status();
     if (dir.ok()) cids_ = *std::move(dir);
   }
-  server_ = std::make_unique<ViewerServer>(
-      ViewerOptions{.store = {.store = &harness_.store(), .mode = ModeOf(kind)},
-                    .clock = &harness_.clock(),
-                    .cids = cids_.get(),
-                    .max_body_bytes = options.max_body_bytes,
-                    .threads = 4,
-                    .log = [](absl::string_view) {},
-                    .read_only = options.read_only,
-                    .dump = options.dump,
-                    .dump_path = options.dump_path});
+  ViewerOptions server_options{
+      .store = {.store = &harness_.store(), .mode = ModeOf(kind)},
+      .clock = &harness_.clock(),
+      .cids = cids_.get(),
+      .max_body_bytes = options.max_body_bytes,
+      .threads = 4,
+      .log_requests = options.log_requests,
+      .log = options.log ? options.log : [](absl::string_view) {},
+      .read_only = options.read_only,
+      .dump = options.dump,
+      .dump_path = options.dump_path,
+      .allowed_hosts = options.allowed_hosts};
+  if (options.max_connections > 0) {
+    server_options.max_connections = options.max_connections;
+  }
+  if (options.max_connections_per_client > 0) {
+    server_options.max_connections_per_client =
+        options.max_connections_per_client;
+  }
+  if (options.request_timeout > absl::ZeroDuration()) {
+    server_options.request_timeout = options.request_timeout;
+  }
+  server_ = std::make_unique<ViewerServer>(std::move(server_options));
   absl::Status bound = server_->Bind("127.0.0.1", 0);
   EXPECT_TRUE(bound.ok()) << bound;
   absl::Status started = server_->Start();

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "app/cid_directory.h"
 #include "http/server.h"
 #include "httplib.h"
@@ -42,6 +43,16 @@ struct FixtureOptions {
   // POST /api/dump's callback and file (ViewerOptions::dump, dump_path).
   std::function<absl::Status()> dump;
   std::string dump_path;
+  // Host names accepted besides 127.0.0.1 (ViewerOptions::allowed_hosts).
+  std::vector<std::string> allowed_hosts;
+  // Connection limits (ViewerOptions); 0 / zero duration: the default.
+  size_t max_connections = 0;
+  size_t max_connections_per_client = 0;
+  absl::Duration request_timeout;
+  // Request logging (ViewerOptions::log_requests) into `log`; null: lines
+  // are dropped.
+  bool log_requests = false;
+  std::function<void(absl::string_view)> log;
 };
 
 class ViewerFixture {
