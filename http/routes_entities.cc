@@ -22,6 +22,7 @@
 #include "app/entities.h"
 #include "app/interactions.h"
 #include "http/internal/site.h"
+#include "http/internal/alias_pages.h"
 #include "http/internal/entity_pages.h"
 #include "http/internal/json_body.h"
 #include "http/render.h"
@@ -39,6 +40,11 @@ absl::Status CheckInput(EntityKind kind, const EntityInput& input) {
   if (input.name == "new") {
     return absl::InvalidArgumentError(
         "the name 'new' is reserved (it is the address of the form)");
+  }
+  if (kind == EntityKind::kAlias && input.name == "match-preview") {
+    return absl::InvalidArgumentError(
+        "the name 'match-preview' is reserved (it is the address of the "
+        "alias match preview)");
   }
   return ValidateEntityDefinition(kind, input.definition);
 }
@@ -111,16 +117,24 @@ void View(const Site& site, EntityKind kind, Ctx& ctx) {
   HTTP_ASSIGN_OR_FAIL(ctx, std::vector<Interaction> history,
                       RecentInteractions(*txn, EntityDisplayName(kind), name,
                                          kHistoryLimit));
+  // An alias's rules as routing reads them (variables filled in).
+  std::shared_ptr<const std::vector<AliasLine>> rules;
+  if (kind == EntityKind::kAlias && entity.definition) {
+    HTTP_ASSIGN_OR_FAIL(ctx, rules,
+                        site.aliases().Lines(*txn, name, *entity.definition));
+  }
   if (ctx.json) {
     nlohmann::json j = EntityJson(entity, /*with_definition=*/true);
     j["interactions"] = nlohmann::json::array();
     for (const Interaction& i : history) {
       j["interactions"].push_back(InteractionJson(i));
     }
+    if (rules) j["rules"] = AliasRulesJson(*rules);
     return ctx.Json(200, j);
   }
   ctx.Page(absl::StrCat(KindTitle(kind), " ", name),
-           EntityViewHtml(entity, history), EntityPluralName(kind));
+           EntityViewHtml(entity, history, rules ? AliasRulesHtml(*rules) : ""),
+           EntityPluralName(kind));
 }
 
 void ApiCreate(const Site& site, EntityKind kind, Ctx& ctx) {

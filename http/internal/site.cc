@@ -32,6 +32,7 @@ Site::Site(ViewerOptions options)
   AddHomeRoutes(*this, router_);
   AddHistoryRoutes(*this, router_);
   AddSearchRoutes(*this, router_);
+  AddAliasRoutes(*this, router_);  // before /aliases/{}
   AddEntityRoutes(*this, router_);
   AddCidRoutes(*this, router_);
   AddExportRoutes(*this, router_);

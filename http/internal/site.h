@@ -93,6 +93,7 @@ class Site {
 void AddHomeRoutes(Site& site, Router& router);
 void AddHistoryRoutes(Site& site, Router& router);
 void AddSearchRoutes(Site& site, Router& router);
+void AddAliasRoutes(Site& site, Router& router);
 void AddEntityRoutes(Site& site, Router& router);
 void AddCidRoutes(Site& site, Router& router);
 void AddExportRoutes(Site& site, Router& router);

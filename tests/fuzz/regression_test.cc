@@ -74,9 +74,11 @@ TEST(AliasFuzzRegression, HugeRegexNumbersAreReadSafely) {
   EXPECT_EQ(MatchAliasRules(Rules("[regex] /a{99999999999999999999} -> /x"),
                             "/a{99999999999999999999}"),
             "/x");
-  EXPECT_THAT(ParseAliasDefinition("[regex] /a{1,99999999} -> /x"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       ::testing::HasSubstr("too costly")));
+  absl::StatusOr<std::vector<AliasRule>> refused =
+      ParseAliasDefinition("[regex] /a{1,99999999} -> /x");
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("too costly"));
 }
 
 }  // namespace
