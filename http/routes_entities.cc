@@ -26,6 +26,7 @@
 #include "app/invocations.h"
 #include "app/server_versions.h"
 #include "engine/status_macros.h"
+#include "http/internal/alias_pages.h"
 #include "http/internal/entity_pages.h"
 #include "http/internal/json_body.h"
 #include "http/internal/server_pages.h"
@@ -49,6 +50,11 @@ absl::Status CheckInput(EntityKind kind, const EntityInput& input) {
                      input.name == "new" ? "/<kind>/new is the form"
                                          : "/<kind>/_/edit edits them all",
                      ")"));
+  }
+  if (kind == EntityKind::kAlias && input.name == "match-preview") {
+    return absl::InvalidArgumentError(
+        "the name 'match-preview' is reserved (it is the address of the "
+        "alias match preview)");
   }
   return ValidateEntityDefinition(kind, input.definition);
 }
@@ -154,6 +160,12 @@ void View(const Site& site, EntityKind kind, Ctx& ctx) {
   if (kind == EntityKind::kServer) {
     HTTP_ASSIGN_OR_FAIL(ctx, extras, LoadServerExtras(*txn, name));
   }
+  // An alias's rules as routing reads them (variables filled in).
+  std::shared_ptr<const std::vector<AliasLine>> rules;
+  if (kind == EntityKind::kAlias && entity.definition) {
+    HTTP_ASSIGN_OR_FAIL(ctx, rules,
+                        site.aliases().Lines(*txn, name, *entity.definition));
+  }
   if (ctx.json) {
     nlohmann::json j = EntityJson(entity, /*with_definition=*/true);
     j["interactions"] = nlohmann::json::array();
@@ -161,9 +173,11 @@ void View(const Site& site, EntityKind kind, Ctx& ctx) {
       j["interactions"].push_back(InteractionJson(i));
     }
     if (kind == EntityKind::kServer) AddServerExtrasJson(extras, j);
+    if (rules) j["rules"] = AliasRulesJson(*rules);
     return ctx.Json(200, j);
   }
-  std::string html = EntityViewHtml(entity, history);
+  std::string html =
+      EntityViewHtml(entity, history, rules ? AliasRulesHtml(*rules) : "");
   if (kind == EntityKind::kServer) {
     absl::StrAppend(&html, ServerVersionsHtml(name, extras.versions),
                     ServerRunsHtml(name, extras.runs));

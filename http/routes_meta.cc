@@ -95,14 +95,14 @@ absl::StatusOr<nlohmann::json> DescribePath(const Site& site,
   VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn, site.Read());
   nlohmann::json j = {{"path", path}};
   j["route"] = RouteMeta(router, path);
-  VIEWER_ASSIGN_OR_RETURN(std::optional<AliasMatch> alias,
-                          site.aliases().Match(*txn, path));
+  VIEWER_ASSIGN_OR_RETURN(AliasResolution alias,
+                          site.aliases().Explain(*txn, path));
   j["alias"] = nullptr;
-  if (alias) {
-    j["alias"] = {{"name", alias->alias},
-                  {"line", alias->line},
-                  {"pattern", alias->pattern},
-                  {"target", alias->target}};
+  if (alias.matched) {
+    j["alias"] = {{"name", alias.alias},
+                  {"line", alias.line.line},
+                  {"pattern", alias.line.rule ? alias.line.rule->pattern : ""},
+                  {"target", alias.target}};
   }
   j["server"] = nullptr;
   if (std::optional<std::string> name = ServerNameOf(path)) {

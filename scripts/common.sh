@@ -5,7 +5,7 @@
 VIEWER_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libabsl-dev libsqlite3-dev libpq-dev libcpp-httplib-dev nlohmann-json3-dev
-  libcxxopts-dev libssl-dev libcmark-dev libqrencode-dev zlib1g-dev
+  libcxxopts-dev libssl-dev libcmark-dev libqrencode-dev zlib1g-dev libre2-dev
 )
 # What the tests need beyond the build: test libraries, clang's libFuzzer
 # for the fuzz targets, strace for the "memory mode writes nothing" test,

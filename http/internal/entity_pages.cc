@@ -114,7 +114,8 @@ std::string EntityListHtml(EntityKind kind, const std::vector<Entity>& list) {
 }
 
 std::string EntityViewHtml(const Entity& e,
-                           const std::vector<Interaction>& history) {
+                           const std::vector<Interaction>& history,
+                           absl::string_view after_definition) {
   const std::string path = EntityPath(e.kind, e.name);
   std::string out = absl::StrCat(
       "<h1>", KindTitle(e.kind), " <code>", HtmlEscape(e.name), "</code>",
@@ -124,7 +125,8 @@ std::string EntityViewHtml(const Entity& e,
                   e.definition
                       ? absl::StrCat("<pre>", HtmlEscape(*e.definition),
                                      "</pre>\n")
-                      : "<p class=\"muted\">No definition.</p>\n");
+                      : "<p class=\"muted\">No definition.</p>\n",
+                  after_definition);
   absl::StrAppend(&out, "<dl class=\"counts\">\n");
   if (e.definition_cid) {
     absl::StrAppend(&out, "<dt>Definition CID</dt><dd><a class=\"cid\" href=\"/",

@@ -30,8 +30,10 @@ nlohmann::json EntityJson(const Entity& entity, bool with_definition);
 nlohmann::json InteractionJson(const Interaction& interaction);
 
 std::string EntityListHtml(EntityKind kind, const std::vector<Entity>& list);
+// `after_definition`: HTML shown under the definition (an alias's rules).
 std::string EntityViewHtml(const Entity& entity,
-                           const std::vector<Interaction>& history);
+                           const std::vector<Interaction>& history,
+                           absl::string_view after_definition = "");
 
 // What a form shows: the values typed (or stored), and why the last
 // attempt failed.

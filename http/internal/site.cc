@@ -64,6 +64,7 @@ Site::Site(ViewerOptions options)
   AddHomeRoutes(*this, router_);
   AddHistoryRoutes(*this, router_);
   AddSearchRoutes(*this, router_);
+  AddAliasRoutes(*this, router_);  // before /aliases/{}
   AddServerRoutes(*this, router_);
   AddEntityRoutes(*this, router_);
   AddCidRoutes(*this, router_);

@@ -94,6 +94,7 @@ class Site {
 void AddHomeRoutes(Site& site, Router& router);
 void AddHistoryRoutes(Site& site, Router& router);
 void AddSearchRoutes(Site& site, Router& router);
+void AddAliasRoutes(Site& site, Router& router);
 // Before AddEntityRoutes: /variables/_/edit is the document editor.
 void AddServerRoutes(Site& site, Router& router);
 void AddEntityRoutes(Site& site, Router& router);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "app/entities.h"
 #include "app/schemas.h"
 #include "gtest/gtest.h"
@@ -32,6 +33,17 @@ class AliasResolverTest : public ::testing::TestWithParam<BackendKind> {
     ASSERT_OK(CreateEntity(*txn, EntityKind::kAlias,
                            {.name = name,
                             .definition = std::move(definition),
+                            .enabled = enabled})
+                  .status());
+    ASSERT_OK(txn->Commit());
+  }
+
+  void Variable(const std::string& name, const std::string& value,
+                bool enabled = true) {
+    std::unique_ptr<Transaction> txn = h_.Write();
+    ASSERT_NE(txn, nullptr);
+    ASSERT_OK(CreateEntity(*txn, EntityKind::kVariable,
+                           {.name = name, .definition = value,
                             .enabled = enabled})
                   .status());
     ASSERT_OK(txn->Commit());
@@ -65,46 +77,88 @@ TEST_P(AliasResolverTest, ATargetEqualToThePathIsPassedOver) {
   EXPECT_EQ(Resolve("/x"), "/same");
 }
 
-TEST_P(AliasResolverTest, ADefinitionThatDoesNotParseRoutesNothing) {
+TEST_P(AliasResolverTest, ALineThatDoesNotParseRoutesNothing) {
   // Only a database written by something else holds one: the repository
-  // itself does not check definitions.
-  Alias("bad", "no arrow here");
+  // itself does not check definitions. The other lines still route.
+  Alias("bad", "no arrow here\n/z -> /zz");
   Alias("good", "/x -> /y");
   EXPECT_EQ(Resolve("/x"), "/y");
-  EXPECT_THAT(aliases_.Rules("no arrow here"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "line 1: expected 'pattern -> /target'"));
+  EXPECT_EQ(Resolve("/z"), "/zz");
+  auto lines = aliases_.Parsed("bad", "no arrow here");
+  ASSERT_EQ(lines->size(), 1u);
+  EXPECT_EQ((*lines)[0].error, "expected 'pattern -> /target'");
 }
 
-TEST_P(AliasResolverTest, MatchNamesTheAliasAndTheRuleLine) {
+TEST_P(AliasResolverTest, ExplainNamesTheAliasAndTheRuleLine) {
   Alias("a", "# comment\n/same -> /same\n[glob] /docs/* -> /manual\n");
   Alias("b", "/same -> /elsewhere\n/docs/x -> /never");
   std::unique_ptr<Transaction> txn = h_.Read();
-  ASSERT_OK_AND_ASSIGN(std::optional<AliasMatch> docs,
-                       aliases_.Match(*txn, "/docs/x"));
-  ASSERT_TRUE(docs.has_value());
-  EXPECT_EQ(docs->alias, "a");
-  EXPECT_EQ(docs->line, 3);
-  EXPECT_EQ(docs->pattern, "/docs/*");
-  EXPECT_EQ(docs->target, "/manual");
+  ASSERT_OK_AND_ASSIGN(AliasResolution docs, aliases_.Explain(*txn, "/docs/x"));
+  ASSERT_TRUE(docs.matched);
+  EXPECT_EQ(docs.alias, "a");
+  EXPECT_EQ(docs.line.line, 3);
+  ASSERT_TRUE(docs.line.rule.has_value());
+  EXPECT_EQ(docs.line.rule->pattern, "/docs/*");
+  EXPECT_EQ(docs.target, "/manual");
   // a's rule for /same leads back to it, so b's first rule decides.
-  ASSERT_OK_AND_ASSIGN(std::optional<AliasMatch> same,
-                       aliases_.Match(*txn, "/same"));
-  ASSERT_TRUE(same.has_value());
-  EXPECT_EQ(same->alias, "b");
-  EXPECT_EQ(same->line, 1);
-  EXPECT_EQ(same->target, "/elsewhere");
-  ASSERT_OK_AND_ASSIGN(std::optional<AliasMatch> none,
-                       aliases_.Match(*txn, "/nothing"));
-  EXPECT_FALSE(none.has_value());
+  ASSERT_OK_AND_ASSIGN(AliasResolution same, aliases_.Explain(*txn, "/same"));
+  ASSERT_TRUE(same.matched);
+  EXPECT_EQ(same.alias, "b");
+  EXPECT_EQ(same.line.line, 1);
+  EXPECT_EQ(same.target, "/elsewhere");
+  ASSERT_OK_AND_ASSIGN(AliasResolution none,
+                       aliases_.Explain(*txn, "/nothing"));
+  EXPECT_FALSE(none.matched);
 }
 
 TEST_P(AliasResolverTest, RulesAreParsedOnceAndShared) {
-  ASSERT_OK_AND_ASSIGN(auto first, aliases_.Rules("/x -> /y"));
-  ASSERT_OK_AND_ASSIGN(auto second, aliases_.Rules("/x -> /y"));
+  auto first = aliases_.Parsed("a", "/x -> /y");
+  auto second = aliases_.Parsed("a", "/x -> /y");
   EXPECT_EQ(first.get(), second.get());
 }
 
+TEST_P(AliasResolverTest, EnabledVariablesFillBraces) {
+  Variable("status-page", "servers/status");
+  Variable("off", "nowhere", /*enabled=*/false);
+  Alias("a", "/status -> /{status-page}\n/o -> /{off}");
+  EXPECT_EQ(Resolve("/status"), "/servers/status");
+  EXPECT_EQ(Resolve("/o"), "/{off}");
+}
+
+TEST_P(AliasResolverTest, ExplainNamesTheAliasAndRule) {
+  Alias("a", "# first\n/x -> /y\n/p/* -> /q/* [glob]");
+  std::unique_ptr<Transaction> txn = h_.Read();
+  ASSERT_OK_AND_ASSIGN(AliasResolution r, aliases_.Explain(*txn, "/p/1"));
+  EXPECT_TRUE(r.matched);
+  EXPECT_EQ(r.alias, "a");
+  EXPECT_EQ(r.line.line, 3);
+  EXPECT_EQ(r.target, "/q/1");
+  EXPECT_EQ(r.rules_tried, 2);
+  ASSERT_OK_AND_ASSIGN(AliasResolution none, aliases_.Explain(*txn, "/n"));
+  EXPECT_FALSE(none.matched);
+  EXPECT_EQ(none.over_budget, 0);
+}
+
+// Rules that are each allowed but together cost more than one request's
+// budget: those past it do not match, and a literal rule after them still
+// does.
+TEST_P(AliasResolverTest, ARequestSpendsOneBudget) {
+  const std::string costly = "[regex] /(a|b|c|d|e|f|g|h){1,60}z -> /costly";
+  ASSERT_OK_AND_ASSIGN(auto rules, ParseAliasDefinition(costly));
+  const std::string path = "/" + std::string(kMaxAliasRegexInput - 1, 'a');
+  const int64_t per_rule =
+      rules[0].cost * static_cast<int64_t>(path.size() + 1);
+  const int64_t fit = kAliasMatchBudget / per_rule;
+  ASSERT_LT(fit, 60);
+  const int aliases = static_cast<int>(fit) + 3;
+  for (int i = 0; i < aliases; ++i) Alias(absl::StrCat("c", 10 + i), costly);
+  Alias("z", path + " -> /literal");
+  std::unique_ptr<Transaction> txn = h_.Read();
+  ASSERT_OK_AND_ASSIGN(AliasResolution r, aliases_.Explain(*txn, path));
+  EXPECT_TRUE(r.matched);
+  EXPECT_EQ(r.target, "/literal");
+  EXPECT_EQ(r.over_budget, 3);
+}
 INSTANTIATE_TEST_SUITE_P(Backends, AliasResolverTest, AllBackends(),
                          BackendParamName);
 

@@ -3,15 +3,16 @@
 // line; without paths, a fixed set plus each rule's own pattern and target
 // are tried. Properties:
 //   - parsing is deterministic (the same error, or the same rules: kind,
-//     case flag, pattern, target and line, and a regex where and only
-//     where the kind is regex, matching the same paths); an error is
+//     case flag, pattern, target, line, depth and placeholder names, and a
+//     compiled pattern where and only where the kind is not literal,
+//     matching the same paths); an error is
 //     kInvalidArgument "line N: ..." with N a line of the input, never an
 //     exception or a crash;
 //   - a parsed rule has a target that is a path on this site, a pattern of
-//     its kind (literal and glob start with '/', a regex is compiled), and
-//     rules come in line order;
-//   - a literal rule matches its own pattern, a glob without '\' matches
-//     itself;
+//     its kind (literal, glob and flask start with '/'; all but literal are
+//     compiled, within kMaxAliasProgramSize), and rules come in line order;
+//   - a literal rule matches its own pattern, a glob without '\', '[' or
+//     '?' matches itself;
 //   - matching a path terminates (libFuzzer's -timeout), the first matching
 //     rule wins, and what it returns is again a path on this site (a regex
 //     target filled in from the request must not become "//host" or hold a
@@ -71,7 +72,8 @@ bool SameRules(const std::vector<AliasRule>& a,
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].kind != b[i].kind || a[i].ignore_case != b[i].ignore_case ||
         a[i].pattern != b[i].pattern || a[i].target != b[i].target ||
-        a[i].line != b[i].line ||
+        a[i].line != b[i].line || a[i].depth != b[i].depth ||
+        a[i].names != b[i].names || a[i].cost != b[i].cost ||
         (a[i].regex == nullptr) != (b[i].regex == nullptr)) {
       return false;
     }
@@ -92,17 +94,16 @@ void CheckRules(const std::vector<AliasRule>& rules,
         IsSitePath(rule.target) && rule.target.find(' ') == std::string::npos,
         "target " << Show(rule.target));
     FUZZ_CHECK(
-        (rule.kind == AliasPatternKind::kRegex) == (rule.regex != nullptr),
+        (rule.kind == AliasPatternKind::kLiteral) == (rule.regex == nullptr),
         Show(rule.pattern));
-    if (rule.kind == AliasPatternKind::kRegex) {
-      FUZZ_CHECK(rule.pattern.size() <= kMaxAliasRegexChars, rule.line);
-      continue;
-    }
+    FUZZ_CHECK(rule.cost <= kMaxAliasProgramSize, Show(rule.pattern));
+    if (rule.kind == AliasPatternKind::kRegex) continue;
     FUZZ_CHECK(absl::StartsWith(rule.pattern, "/"), Show(rule.pattern));
+    if (rule.kind == AliasPatternKind::kFlask) continue;
     std::optional<std::string> self = MatchAliasRules({rule}, rule.pattern);
     if (rule.kind == AliasPatternKind::kLiteral ||
-        rule.pattern.find('\\') == std::string::npos) {
-      FUZZ_CHECK(self == rule.target,
+        rule.pattern.find_first_of("\\[?") == std::string::npos) {
+      FUZZ_CHECK(self.has_value(),
                  "rule does not match its own pattern " << Show(rule.pattern));
     }
   }
@@ -154,7 +155,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   CheckRules(*rules, definition);
   if (!given_paths) {
-    paths = {"/", "/docs", "/old/x/y", "/u/ada", "/U/ADA", "/x//evil"};
+    paths = {"/",      "/docs",    "/old/x/y", "/u/ada",
+             "/U/ADA", "/x//evil", "/api/v1",  "/post/42"};
     for (const AliasRule& rule : *rules) {
       paths.push_back(rule.target);
       if (rule.kind != AliasPatternKind::kRegex) paths.push_back(rule.pattern);

@@ -145,6 +145,40 @@ std::vector<Step> AliasSteps() {
   };
 }
 
+// The alias language (docs/aliases.md): nesting, flask, glob wildcards,
+// variables, the match preview and a costly pattern refused.
+std::vector<Step> AliasLanguageSteps() {
+  const std::string def =
+      "shop -> /servers/shop\n"
+      "  v1 -> /servers/shop_v1\n"
+      "  <int:id> -> /servers/item/<id> [flask]\n"
+      "  *.txt -> /text/* [glob, ignore-case]\n"
+      "/health -> /{status-page}\n";
+  return {
+      PostJson("/variables",
+               {{"name", "status-page"}, {"definition", "servers/status"}},
+               201),
+      PostJson("/aliases", {{"name", "lang"}, {"definition", def}}, 201),
+      Get("/shop/v1", 302),
+      Get("/shop/17?x=1", 302),
+      Get("/shop/NOTES.TXT", 302),
+      Get("/health", 302),
+      Get("/aliases/lang", 200),
+      Get("/aliases/lang.json", 200),
+      Get("/aliases/match-preview", 200),
+      Get("/aliases/match-preview?path=/shop/17", 200),
+      Get("/aliases/match-preview.json?path=shop/v1", 200),
+      Get("/aliases/match-preview.json?path=/nowhere", 200),
+      PostJson("/aliases",
+               {{"name", "slow"},
+                {"definition",
+                 "[regex] /(.*.*.*.*.*.*.*.*.*.*){3000}x -> /ok"}},
+               400),
+      PostJson("/aliases",
+               {{"name", "match-preview"}, {"definition", "/a -> /b"}}, 400),
+  };
+}
+
 std::vector<Step> CidSteps() {
   const std::string hello = kHelloCid;
   const std::string raw("raw\0\xff bytes", 11);
@@ -296,7 +330,7 @@ std::vector<Step> DeletionSteps() {
 std::vector<Step> Script() {
   std::vector<Step> all;
   for (auto part :
-       {EntitySteps, ServerSteps, AliasSteps, CidSteps,
+       {EntitySteps, ServerSteps, AliasSteps, AliasLanguageSteps, CidSteps,
         SearchHistoryAndErrorSteps, FormatSteps, PipelineAndEditSteps,
         DeletionSteps}) {
     for (Step& s : part()) all.push_back(std::move(s));
