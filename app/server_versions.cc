@@ -14,17 +14,22 @@
 namespace viewer {
 namespace {
 
-// Adds `definition` saved at `at` to `out` (newest first, each CID once):
-// a definition already listed keeps its place when `at` is older.
-void AddVersion(std::vector<DefinitionVersion>& out,
-                const std::string& definition, Timestamp at) {
+// Adds `definition` saved at `at` as the `seq`th save to `out` (each CID
+// once): a definition already listed takes the newer time and the later
+// save.
+void AddVersion(std::vector<DefinitionVersion>& out, std::vector<int>& seqs,
+                const std::string& definition, Timestamp at, int seq) {
   const std::string cid = ComputeCid(definition);
-  for (DefinitionVersion& v : out) {
-    if (v.cid != cid) continue;
-    if (at > v.saved_at) v.saved_at = at;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].cid != cid) continue;
+    if (at >= out[i].saved_at) {
+      out[i].saved_at = at;
+      seqs[i] = seq;
+    }
     return;
   }
   out.push_back({.cid = cid, .definition = definition, .saved_at = at});
+  seqs.push_back(seq);
 }
 
 }  // namespace
@@ -36,20 +41,30 @@ absl::StatusOr<std::vector<DefinitionVersion>> DefinitionHistory(
   VIEWER_ASSIGN_OR_RETURN(std::vector<Interaction> saves,
                           AllInteractions(txn, "server", name));
   std::vector<DefinitionVersion> out;
+  std::vector<int> seqs;  // for each of out, its latest save's position
+  int seq = 0;
   for (const Interaction& i : saves) {
     if (i.action == "create" || i.action == "update") {
-      AddVersion(out, i.content, i.created_at);
+      AddVersion(out, seqs, i.content, i.created_at, seq++);
     }
   }
   const std::string current = server.definition.value_or("");
-  AddVersion(out, current, server.updated_at);
+  AddVersion(out, seqs, current, server.updated_at, seq);
   const std::string current_cid = ComputeCid(current);
   for (DefinitionVersion& v : out) v.current = v.cid == current_cid;
-  std::stable_sort(out.begin(), out.end(),
-                   [](const DefinitionVersion& a, const DefinitionVersion& b) {
-                     return a.saved_at > b.saved_at;
-                   });
-  return out;
+  // Newest first; saves within one clock tick in the order they were made.
+  std::vector<size_t> order(out.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (out[a].saved_at != out[b].saved_at) {
+      return out[a].saved_at > out[b].saved_at;
+    }
+    return seqs[a] > seqs[b];
+  });
+  std::vector<DefinitionVersion> sorted;
+  sorted.reserve(out.size());
+  for (size_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 bool LooksLikeVersionPrefix(absl::string_view segment) {

@@ -61,7 +61,9 @@ void Status(const Site& site, Ctx& ctx) {
                   .started_at = site.started_at(),
                   .now = site.clock().Now(),
                   .folder = site.options().cids,
-                  .stats = std::move(stats)};
+                  .stats = std::move(stats),
+                  .page_view_budget = site.page_view_budget().max_bytes(),
+                  .page_views_evicted = site.page_view_budget().evicted()};
   if (ctx.json) return ctx.Json(200, StatusJson(data));
   ctx.Page("Status", StatusHtml(data), "status");
 }

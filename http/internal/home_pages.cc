@@ -123,7 +123,9 @@ nlohmann::json StatusJson(const StatusData& d) {
           {"cids_folder", folder},
           {"tables", tables},
           {"bytes_used", d.stats.bytes_used},
-          {"byte_limit", d.stats.byte_limit}};
+          {"byte_limit", d.stats.byte_limit},
+          {"page_view_budget_bytes", d.page_view_budget},
+          {"page_views_evicted", d.page_views_evicted}};
 }
 
 std::string StatusHtml(const StatusData& d) {
@@ -143,6 +145,11 @@ std::string StatusHtml(const StatusData& d) {
     absl::StrAppend(&out, "<dt>Memory</dt><dd>", HumanBytes(d.stats.bytes_used),
                     " of ", HumanBytes(d.stats.byte_limit),
                     " used (--max-memory)</dd>\n");
+  }
+  if (d.page_view_budget > 0) {
+    absl::StrAppend(&out, "<dt>Page views</dt><dd>kept within ",
+                    HumanBytes(d.page_view_budget), " (the oldest go first); ",
+                    d.page_views_evicted, " deleted so far</dd>\n");
   }
   if (d.folder != nullptr) {
     absl::StrAppend(

@@ -53,6 +53,10 @@ struct StatusData {
   Timestamp now;
   const CidDirectory* folder = nullptr;  // null: no folder
   StoreStats stats;
+  // Memory store with a limit: what page views may hold (0: no budget) and
+  // how many of the oldest were deleted to keep within it.
+  int64_t page_view_budget = 0;
+  int64_t page_views_evicted = 0;
 };
 nlohmann::json StatusJson(const StatusData& data);
 std::string StatusHtml(const StatusData& data);

@@ -60,7 +60,8 @@ Site::Site(ViewerOptions options)
     : options_(std::move(options)),
       cids_(options_.cids),
       started_at_(options_.clock->Now()),
-      byte_limit_(ByteLimitOf(options_.store)) {
+      byte_limit_(ByteLimitOf(options_.store)),
+      page_view_budget_(byte_limit_ / kPageViewShareDivisor) {
   AddHomeRoutes(*this, router_);
   AddHistoryRoutes(*this, router_);
   AddSearchRoutes(*this, router_);
@@ -186,6 +187,7 @@ void Site::RecordPageView(const Ctx& ctx) const {
   absl::Status status = Write([&](Transaction& txn) {
     return SavePageView(txn, view).status();
   });
+  if (status.ok()) status = page_view_budget_.AfterSave(store());
   if (!status.ok()) {
     // The page was served; losing its history entry is not the client's
     // problem, but it is worth a line in the log.

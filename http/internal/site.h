@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "app/alias_resolver.h"
 #include "app/cid_repository.h"
+#include "app/page_view_budget.h"
 #include "engine/store.h"
 #include "http/internal/context.h"
 #include "http/internal/router.h"
@@ -57,6 +58,9 @@ class Site {
   // The memory store's byte limit (--max-memory); 0: none (disk, or a
   // memory store without one).
   int64_t byte_limit() const { return byte_limit_; }
+  // What page views may hold of a memory store with a limit (a share of
+  // it; the oldest go first), and how many went.
+  const PageViewBudget& page_view_budget() const { return page_view_budget_; }
 
   // A read-only transaction (a snapshot of everything committed).
   absl::StatusOr<std::unique_ptr<Transaction>> Read() const;
@@ -87,6 +91,7 @@ class Site {
   const AliasResolver aliases_;
   const Timestamp started_at_;
   const int64_t byte_limit_;
+  mutable PageViewBudget page_view_budget_;
   Router router_;
 };
 

@@ -105,10 +105,18 @@ TEST_P(DemoSeedTest, SeedsEveryKindAndASecondRunChangesNothing) {
   }
   {
     auto txn = h_.Read();
-    ASSERT_OK_AND_ASSIGN(std::vector<CidRecord> uploads,
-                         CidRepository().Recent(*txn, 10));
-    ASSERT_EQ(uploads.size(), 1u);
-    EXPECT_EQ(*uploads[0].data, DemoNote());
+    // The note, and each server's definition (stored as a CID).
+    std::set<std::string> expected = {ComputeCid(DemoNote())};
+    for (const DemoEntity& e : DemoEntities()) {
+      if (e.kind == EntityKind::kServer) {
+        expected.insert(ComputeCid(e.input.definition.value_or("")));
+      }
+    }
+    ASSERT_OK_AND_ASSIGN(std::vector<CidRecord> stored,
+                         CidRepository().Recent(*txn, 100));
+    std::set<std::string> got;
+    for (const CidRecord& r : stored) got.insert(r.cid);
+    EXPECT_EQ(got, expected);
   }
   ASSERT_OK_AND_ASSIGN(StoreContents first, ReadContents(h_.store()));
   h_.clock().Advance(absl::Minutes(1));
