@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -176,15 +177,17 @@ void FrontEnd::Run() {
   bool accepting = true;
   while (true) {
     if (stopping_ && accepting) {
-      // Stop accepting; connections not being answered close now, the
-      // others once their answer is out.
+      // Stop accepting; idle connections close now, the others once their
+      // request has been read (within its deadline) and answered.
       epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
       close(listen_fd_);
       listen_fd_ = -1;
       accepting = false;
       std::vector<int> idle;
       for (const auto& [fd, conn] : conns_) {
-        if (conn->state != Conn::kBusy) idle.push_back(fd);
+        if (conn->state == Conn::kIdle || conn->state == Conn::kLinger) {
+          idle.push_back(fd);
+        }
       }
       for (int fd : idle) Close(fd);
     }
@@ -340,7 +343,9 @@ void FrontEnd::Advance(Conn& conn) {
     case RequestFramer::kComplete:
       return Dispatch(conn, r.length, std::nullopt);
     case RequestFramer::kRefused:
-      if (r.length == 0) {
+      // A head too large, or with a line too long, is answered here: the
+      // HTTP parser would not read it.
+      if (r.length == 0 || r.status == 431) {
         SendCanned(conn.fd, r.status, "Request Header Fields Too Large",
                    r.message);
         return Linger(conn);
@@ -366,7 +371,13 @@ void FrontEnd::Dispatch(Conn& conn, size_t length,
     job.request = conn.buf.substr(0, length);
     conn.buf.erase(0, length);
   }
-  if (conn.framer.expects_continue()) DropExpect(job.request, length);
+  size_t head_length = std::min(conn.framer.head_length(), length);
+  if (!refusal && conn.framer.chunked()) {
+    // The HTTP parser reads no chunk trailers: give it the decoded body.
+    job.request = DechunkRequest(job.request, head_length);
+    head_length = job.request.find("\r\n\r\n") + 4;
+  }
+  if (conn.framer.expects_continue()) DropExpect(job.request, head_length);
   job.refusal = std::move(refusal);
   conn.framer.Reset();
   conn.sent_continue = false;

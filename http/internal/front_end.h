@@ -92,7 +92,8 @@ class FrontEnd {
   int port() const { return port_; }
 
   // Serves until Stop: accepts, reads, hands out, closes. Requests being
-  // answered finish first; then every connection is closed.
+  // read (within their deadline) or answered finish first; then every
+  // connection is closed.
   void Run();
   // True from the start of Run until it is about to return.
   bool running() const { return running_; }

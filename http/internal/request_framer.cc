@@ -103,6 +103,10 @@ RequestFramer::Result RequestFramer::ParseHead(absl::string_view head) {
   std::string transfer_encoding;
   for (absl::string_view line : absl::StrSplit(head, '\n')) {
     line = absl::StripSuffix(line, "\r");
+    if (line.size() > kMaxLine) {
+      return Refuse(431, absl::StrCat("a header line is over the limit of ",
+                                      kMaxLine, " bytes"));
+    }
     if (first_line) {
       method_ = std::string(line.substr(0, line.find(' ')));
       first_line = false;
@@ -193,6 +197,41 @@ RequestFramer::Result RequestFramer::FeedChunks(absl::string_view buffer) {
     decoded_ += size;
     chunk_pos_ = data_end + 2;
   }
+}
+
+std::string DechunkRequest(absl::string_view request, size_t head_length) {
+  std::string body;
+  size_t pos = head_length;
+  while (pos < request.size()) {
+    const size_t nl = request.find('\n', pos);
+    if (nl == absl::string_view::npos) break;
+    uint64_t size = 0;
+    if (!ParseChunkSize(
+            absl::StripSuffix(request.substr(pos, nl - pos), "\r"), size) ||
+        size == 0) {
+      break;  // the last chunk: what follows are trailers
+    }
+    absl::StrAppend(&body, request.substr(nl + 1, static_cast<size_t>(size)));
+    pos = nl + 1 + static_cast<size_t>(size) + 2;  // the data and its CRLF
+  }
+  std::string out;
+  out.reserve(head_length + body.size() + 32);
+  // The head's lines but Transfer-Encoding, then Content-Length and the
+  // blank line.
+  for (absl::string_view line :
+       absl::StrSplit(request.substr(0, head_length), '\n')) {
+    line = absl::StripSuffix(line, "\r");
+    if (line.empty()) continue;
+    const size_t colon = line.find(':');
+    if (colon != absl::string_view::npos &&
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(
+            line.substr(0, colon))) == "transfer-encoding") {
+      continue;
+    }
+    absl::StrAppend(&out, line, "\r\n");
+  }
+  absl::StrAppend(&out, "Content-Length: ", body.size(), "\r\n\r\n", body);
+  return out;
 }
 
 }  // namespace viewer::http_internal

@@ -59,6 +59,12 @@ class RequestFramer {
   const std::string& method() const { return method_; }
   bool expects_continue() const { return expect_continue_; }
   bool has_body() const { return chunked_ || content_length_ > 0; }
+  bool chunked() const { return chunked_; }
+  size_t head_length() const { return head_length_; }
+
+  // The longest header line accepted (request line included); a longer one
+  // is refused with 431 before any handler runs.
+  static constexpr size_t kMaxLine = 8000;
 
  private:
   Result ParseHead(absl::string_view head);
@@ -76,6 +82,12 @@ class RequestFramer {
   uint64_t decoded_ = 0;
   bool in_trailers_ = false;
 };
+
+// `request`, one whole chunked request as Feed framed it (its head is
+// `head_length` bytes), rewritten for the HTTP parser: the body decoded,
+// the Transfer-Encoding header replaced by Content-Length, chunk
+// extensions and trailers dropped.
+std::string DechunkRequest(absl::string_view request, size_t head_length);
 
 }  // namespace viewer::http_internal
 

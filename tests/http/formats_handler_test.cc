@@ -146,7 +146,9 @@ TEST_P(FormatsTest, MarkdownCidRendersWithoutRawHtml) {
 }
 
 TEST_P(FormatsTest, QrCodesOfACid) {
-  ViewerFixture v(GetParam());
+  // The code holds the address the request names: names other than
+  // 127.0.0.1 must be allowed (--allowed-host).
+  ViewerFixture v(GetParam(), {.allowed_hosts = {"viewer.test", "other.test"}});
   const std::string cid = "AAAAAAAFaGVsbG8";  // literal: no upload needed
   httplib::Result png = v.Get("/" + cid + ".qr", {{"Host", "viewer.test"}});
   ASSERT_EQ(Status(png), 200);
