@@ -131,9 +131,9 @@ bool Installed(const char* path) { return access(path, X_OK) == 0; }
 
 TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
   if (!Installed(kChromium) || !Installed(kChromedriver)) {
-    GTEST_SKIP() << "needs " << kChromium << " and " << kChromedriver
-                 << " (Debian packages chromium and chromium-driver; "
-                    "./test.sh installs them)";
+    FAIL() << "needs " << kChromium << " and " << kChromedriver
+           << " (Debian packages chromium and chromium-driver; ./test.sh "
+              "installs them)";
   }
   BrowserSession b;
   absl::Status started = b.Start();
@@ -271,6 +271,28 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
   EXPECT_THAT(b.TextOf("main"), HasSubstr("Definition history"));
   EXPECT_THAT(b.TextOf("main"), HasSubstr("Runs"));
   b.Shot("12-server-runs");
+
+  // 11. An alias made through its form, then the match preview: which rule
+  // of which alias a path meets, and where it leads.
+  ASSERT_OK(d.Navigate(b.Url("/aliases/new")));
+  ASSERT_OK_AND_ASSIGN(name_field, d.Find("#name"));
+  ASSERT_OK_AND_ASSIGN(definition_field, d.Find("#definition"));
+  ASSERT_OK(d.Type(name_field, "docs"));
+  ASSERT_OK(d.Type(definition_field,
+                   "# the manual\n[glob] /docs/* -> /shout/*\n"));
+  ASSERT_OK_AND_ASSIGN(create, d.Find("form.stack button[type=submit]"));
+  ASSERT_OK(d.Click(create));
+  ASSERT_TRUE(d.WaitForUrl(
+                   [](const std::string& url) {
+                     return absl::EndsWith(url, "/aliases/docs");
+                   },
+                   absl::Seconds(10))
+                  .ok());
+  ASSERT_OK(d.Navigate(b.Url("/aliases/match-preview?path=/docs/intro")));
+  const std::string preview = b.TextOf("main .result");
+  EXPECT_THAT(preview, HasSubstr("meets line 2 of alias docs"));
+  EXPECT_THAT(preview, HasSubstr("/shout/intro"));
+  b.Shot("13-alias-preview");
 }
 
 // An uploaded HTML page is served from viewer's own origin; its script
@@ -279,9 +301,9 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
 // put the secret in it if it could read it.
 TEST(BrowserTest, AnUploadedPageCannotRunScriptOrReadSecrets) {
   if (!Installed(kChromium) || !Installed(kChromedriver)) {
-    GTEST_SKIP() << "needs " << kChromium << " and " << kChromedriver
-                 << " (Debian packages chromium and chromium-driver; "
-                    "./test.sh installs them)";
+    FAIL() << "needs " << kChromium << " and " << kChromedriver
+           << " (Debian packages chromium and chromium-driver; ./test.sh "
+              "installs them)";
   }
   BrowserSession b;
   absl::Status started = b.Start();
