@@ -129,15 +129,21 @@ class BrowserSession {
 
 bool Installed(const char* path) { return access(path, X_OK) == 0; }
 
-TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
+// Starts `b`; an error saying why when Chromium or its driver is missing
+// (the test then fails: ./test.sh installs both).
+absl::Status StartBrowser(BrowserSession& b) {
   if (!Installed(kChromium) || !Installed(kChromedriver)) {
-    FAIL() << "needs " << kChromium << " and " << kChromedriver
-           << " (Debian packages chromium and chromium-driver; ./test.sh "
-              "installs them)";
+    return absl::FailedPreconditionError(absl::StrCat(
+        "needs ", kChromium, " and ", kChromedriver,
+        " (Debian packages chromium and chromium-driver; ./test.sh installs "
+        "them)"));
   }
+  return b.Start();
+}
+
+TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
   BrowserSession b;
-  absl::Status started = b.Start();
-  ASSERT_TRUE(started.ok()) << started;
+  ASSERT_OK(StartBrowser(b));
   WebDriver& d = b.driver();
 
   // 1. Home: the navigation bar and the memory banner.
@@ -300,14 +306,8 @@ TEST(BrowserTest, CreateAServerAndUploadTextInHeadlessChromium) {
 // secret. The script would change the page's title if it ran at all, and
 // put the secret in it if it could read it.
 TEST(BrowserTest, AnUploadedPageCannotRunScriptOrReadSecrets) {
-  if (!Installed(kChromium) || !Installed(kChromedriver)) {
-    FAIL() << "needs " << kChromium << " and " << kChromedriver
-           << " (Debian packages chromium and chromium-driver; ./test.sh "
-              "installs them)";
-  }
   BrowserSession b;
-  absl::Status started = b.Start();
-  ASSERT_TRUE(started.ok()) << started;
+  ASSERT_OK(StartBrowser(b));
   WebDriver& d = b.driver();
   httplib::Client client(b.Url(""));
   ASSERT_EQ(Status(client.Post("/secrets",

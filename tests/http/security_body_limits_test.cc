@@ -42,19 +42,6 @@ int64_t PeakRssKib(pid_t pid) {
   return -1;
 }
 
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 struct Upload {
   uint64_t body_bytes_sent = 0;
   std::string answer;
@@ -65,7 +52,7 @@ struct Upload {
 // answer.
 Upload SendChunked(int port, uint64_t total) {
   Upload up;
-  const int fd = Connect(port);
+  const int fd = ConnectLoopback(port);
   if (fd < 0) return up;
   const std::string head =
       "POST /api/cids HTTP/1.1\r\nHost: 127.0.0.1\r\n"

@@ -25,20 +25,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A connected socket to 127.0.0.1:port, or -1.
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Everything the server sends on `fd` until it closes or `timeout` passes.
 std::string ReadAll(int fd, absl::Duration timeout) {
   std::string out;
@@ -60,7 +46,7 @@ std::string ReadAll(int fd, absl::Duration timeout) {
 class SlowSenders {
  public:
   SlowSenders(int port, int count, absl::Duration interval) {
-    for (int i = 0; i < count; ++i) fds_.push_back(Connect(port));
+    for (int i = 0; i < count; ++i) fds_.push_back(ConnectLoopback(port));
     thread_ = std::thread([this, interval] {
       const std::string head = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
       size_t pos = 0;
@@ -88,7 +74,7 @@ class SlowSenders {
 class Sockets {
  public:
   Sockets(int port, int count) {
-    for (int i = 0; i < count; ++i) fds_.push_back(Connect(port));
+    for (int i = 0; i < count; ++i) fds_.push_back(ConnectLoopback(port));
   }
   ~Sockets() {
     for (int fd : fds_) close(fd);
@@ -147,7 +133,7 @@ TEST(SecuritySlowClientsTest, PastTheLimitsANewcomerGets503AtOnce) {
   // Ten connections from this address, each in the middle of a request.
   SlowSenders slow(v.port(), 10, absl::Milliseconds(100));
   absl::SleepFor(absl::Milliseconds(300));
-  const int fd = Connect(v.port());
+  const int fd = ConnectLoopback(v.port());
   ASSERT_GE(fd, 0);
   const absl::Time start = absl::Now();
   const std::string answer = ReadAll(fd, absl::Seconds(3));

@@ -98,6 +98,9 @@ int Status(const httplib::Result& result);
 // The body of a result, or "" when there was no response.
 std::string Body(const httplib::Result& result);
 
+// A socket connected to 127.0.0.1:port, or -1.
+int ConnectLoopback(int port);
+
 // Sends `request` (raw bytes) to 127.0.0.1:port and returns everything the
 // server sends back until it closes the connection or `timeout_ms` passes.
 std::string RawExchange(int port, const std::string& request,
