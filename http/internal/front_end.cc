@@ -16,6 +16,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 
 namespace viewer::http_internal {
@@ -61,21 +62,25 @@ void SendCanned(int fd, int status, absl::string_view reason,
               MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
-// `request` without its Expect header (the loop already answered it).
+// `request` without its Expect headers (the loop already answered them),
+// looking only in its head (`head_length` bytes).
 void DropExpect(std::string& request, size_t head_length) {
+  head_length = std::min(head_length, request.size());
+  std::string head;
+  head.reserve(head_length);
   size_t pos = 0;
   while (pos < head_length) {
-    const size_t nl = request.find('\n', pos);
-    if (nl == std::string::npos || nl >= head_length) return;
-    const size_t start = nl + 1;
-    if (request.size() - start >= 7 &&
-        absl::AsciiStrToLower(request.substr(start, 7)) == "expect:") {
-      const size_t end = request.find('\n', start);
-      request.erase(start, end - start + 1);
-      return;
-    }
-    pos = start;
+    size_t nl = request.find('\n', pos);
+    if (nl == std::string::npos || nl >= head_length) nl = head_length - 1;
+    const absl::string_view line(request.data() + pos, nl + 1 - pos);
+    const size_t colon = line.find(':');
+    const bool expect = pos > 0 && colon != absl::string_view::npos &&
+                        absl::AsciiStrToLower(absl::StripAsciiWhitespace(
+                            line.substr(0, colon))) == "expect";
+    if (!expect) head.append(line.data(), line.size());
+    pos = nl + 1;
   }
+  request.replace(0, head_length, head);
 }
 
 }  // namespace
@@ -130,8 +135,9 @@ absl::Status FrontEnd::Listen(const std::string& host, int port) {
   }
   std::string why = "the address is not available";
   for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-                                       SOCK_CLOEXEC, ai->ai_protocol);
+    int fd =
+        socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+               ai->ai_protocol);
     if (fd < 0) continue;
     // SO_REUSEADDR only: SO_REUSEPORT would let a second viewer bind the
     // same port instead of failing.
@@ -230,6 +236,10 @@ void FrontEnd::Run() {
 }
 
 void FrontEnd::Accept() {
+  // A flood of connections must not keep the loop from reading and
+  // answering the ones it has: at most this many per wake-up.
+  constexpr int kMaxAcceptsPerWake = 64;
+  int accepted = 0;
   while (true) {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
@@ -251,7 +261,15 @@ void FrontEnd::Accept() {
       SendCanned(fd, 503, "Service Unavailable",
                  "viewer has too many connections open (from this address "
                  "or in all); try again in a moment");
+      // A request already received would make close() reset the
+      // connection, and the client might lose the answer: end the sending
+      // side and take what is there first.
+      shutdown(fd, SHUT_WR);
+      char drain[4096];
+      while (recv(fd, drain, sizeof(drain), MSG_DONTWAIT) > 0) {
+      }
       close(fd);
+      if (++accepted >= kMaxAcceptsPerWake) return;
       continue;
     }
     int yes = 1;
@@ -267,6 +285,7 @@ void FrontEnd::Accept() {
     Conn& c = *conn;
     conns_.emplace(fd, std::move(conn));
     Watch(c, true);
+    if (++accepted >= kMaxAcceptsPerWake) return;
   }
 }
 
@@ -275,8 +294,7 @@ bool FrontEnd::MakeRoom(const std::string& ip) {
   const bool client_full = count != per_client_.end() &&
                            count->second >= options_.max_connections_per_client;
   // An empty `ip`: out of descriptors, room is needed whatever the counts.
-  if (!ip.empty() && !client_full &&
-      conns_.size() < options_.max_connections) {
+  if (!ip.empty() && !client_full && conns_.size() < options_.max_connections) {
     return true;
   }
   // Close the connection that has waited longest for a next request.
@@ -298,6 +316,15 @@ void FrontEnd::OnReadable(Conn& conn) {
   char chunk[kReadChunk];
   for (int reads = 0; reads < 16; ++reads) {
     const ssize_t n = recv(conn.fd, chunk, sizeof(chunk), 0);
+    if (n == 0 && conn.state == Conn::kReading) {
+      // The client sent all it will: a whole request in the buffer is
+      // still answered, then the connection closes.
+      Advance(conn);
+      if (conn.state == Conn::kBusy) {
+        conn.close_after = true;
+        return;
+      }
+    }
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
       Close(conn.fd);
       return;
@@ -308,9 +335,9 @@ void FrontEnd::OnReadable(Conn& conn) {
     conn.buf.append(chunk, static_cast<size_t>(n));
     // A large body may take longer, as long as it keeps coming at a
     // useful rate: a byte a second gains nothing.
-    conn.deadline = conn.started + options_.request_timeout +
-                    absl::Seconds(static_cast<double>(conn.buf.size()) /
-                                  kMinBodyRate);
+    conn.deadline =
+        conn.started + options_.request_timeout +
+        absl::Seconds(static_cast<double>(conn.buf.size()) / kMinBodyRate);
     if (static_cast<size_t>(n) < sizeof(chunk)) break;
   }
   if (conn.state == Conn::kReading) Advance(conn);
@@ -345,8 +372,10 @@ void FrontEnd::Advance(Conn& conn) {
     case RequestFramer::kRefused:
       // A head too large, or with a line too long, is answered here: the
       // HTTP parser would not read it.
-      if (r.length == 0 || r.status == 431) {
-        SendCanned(conn.fd, r.status, "Request Header Fields Too Large",
+      if (r.length == 0 || r.status == 431 || r.status == 414) {
+        SendCanned(conn.fd, r.status,
+                   r.status == 414 ? "URI Too Long"
+                                   : "Request Header Fields Too Large",
                    r.message);
         return Linger(conn);
       }
@@ -371,13 +400,9 @@ void FrontEnd::Dispatch(Conn& conn, size_t length,
     job.request = conn.buf.substr(0, length);
     conn.buf.erase(0, length);
   }
-  size_t head_length = std::min(conn.framer.head_length(), length);
-  if (!refusal && conn.framer.chunked()) {
-    // The HTTP parser reads no chunk trailers: give it the decoded body.
-    job.request = DechunkRequest(job.request, head_length);
-    head_length = job.request.find("\r\n\r\n") + 4;
-  }
-  if (conn.framer.expects_continue()) DropExpect(job.request, head_length);
+  job.head_length = std::min(conn.framer.head_length(), length);
+  job.chunked = !refusal && conn.framer.chunked();
+  job.drop_expect = conn.framer.expects_continue();
   job.refusal = std::move(refusal);
   conn.framer.Reset();
   conn.sent_continue = false;
@@ -475,6 +500,22 @@ void FrontEnd::Watch(Conn& conn, bool on) {
   conn.watched = on;
 }
 
+namespace {
+
+// Makes `job.request` what the HTTP parser reads: the body decoded, the
+// Expect header the loop already answered taken out.
+void PrepareJob(Job& job) {
+  size_t head_length = job.head_length;
+  if (job.chunked) {
+    // The HTTP parser reads no chunk trailers: give it the decoded body.
+    job.request = DechunkRequest(job.request, head_length);
+    head_length = job.request.find("\r\n\r\n") + 4;
+  }
+  if (job.drop_expect) DropExpect(job.request, head_length);
+}
+
+}  // namespace
+
 void FrontEnd::Work() {
   while (true) {
     Job job;
@@ -485,6 +526,7 @@ void FrontEnd::Work() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
+    PrepareJob(job);
     const bool keep = handler_(job);
     {
       MutexLock lock(&mu_);

@@ -58,6 +58,11 @@ struct Job {
   // this status (an empty message: the handler's own wording), read no
   // body, and close.
   std::optional<std::pair<int, std::string>> refusal;
+  // How the worker prepares `request` before answering it (off the loop
+  // thread: a body of many small chunks takes a while to decode).
+  size_t head_length = 0;      // the head's bytes in `request`
+  bool chunked = false;        // decode the body (DechunkRequest)
+  bool drop_expect = false;    // the loop already sent 100 Continue
 };
 
 class FrontEnd {

@@ -11,13 +11,6 @@
 #include "absl/strings/match.h"
 
 namespace viewer::http_internal {
-namespace {
-
-// How long one write may wait for the client to take more of the answer.
-constexpr int kWriteWaitMs = 5000;
-
-}  // namespace
-
 ssize_t JobStream::read(char* ptr, size_t size) {
   const size_t n = std::min(size, job_.request.size() - pos_);
   std::memcpy(ptr, job_.request.data() + pos_, n);
@@ -25,11 +18,19 @@ ssize_t JobStream::read(char* ptr, size_t size) {
   return static_cast<ssize_t>(n);
 }
 
+absl::Time JobStream::Deadline() const {
+  return start_ + kWriteWait +
+         absl::Seconds(static_cast<double>(written_) / kMinWriteRate);
+}
+
 ssize_t JobStream::write(const char* ptr, size_t size) {
   if (!head_done_) {
     head_.append(ptr, std::min(size, size_t{16} << 10));
     const size_t end = head_.find("\r\n\r\n");
-    if (end != std::string::npos || head_.size() > (size_t{16} << 10)) {
+    if (end != std::string::npos && absl::StartsWith(head_, "HTTP/1.1 1")) {
+      // An interim answer (100 Continue): the real head comes after it.
+      head_.erase(0, end + 4);
+    } else if (end != std::string::npos || head_.size() > (size_t{16} << 10)) {
       const std::string head = absl::AsciiStrToLower(head_.substr(0, end));
       answer_closes_ = absl::StrContains(head, "\r\nconnection: close\r\n") ||
                        absl::EndsWith(head, "\r\nconnection: close");
@@ -43,12 +44,19 @@ ssize_t JobStream::write(const char* ptr, size_t size) {
         send(job_.fd, ptr + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       sent += static_cast<size_t>(n);
+      written_ += static_cast<uint64_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      const int64_t wait_ms =
+          absl::ToInt64Milliseconds(Deadline() - absl::Now());
       pollfd p{.fd = job_.fd, .events = POLLOUT, .revents = 0};
-      if (poll(&p, 1, kWriteWaitMs) > 0) continue;
+      if (wait_ms > 0 &&
+          poll(&p, 1, static_cast<int>(std::min<int64_t>(wait_ms, 60000))) >
+              0) {
+        continue;
+      }
     }
     failed_ = true;
   }

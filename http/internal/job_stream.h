@@ -1,13 +1,18 @@
 // JobStream: the httplib::Stream a worker answers a Job through: reads
 // come from the request the front end already read whole, writes go to
-// the connection (waiting, a bounded time, while it is full).
+// the connection (waiting while it is full, but for a bounded time in all:
+// a client that takes an answer a few bytes at a time cannot hold a worker
+// longer than kWriteWait plus what it took at kMinWriteRate).
 //
 // Thread safety: one stream per job, on the worker answering it.
 #ifndef VIEWER_HTTP_INTERNAL_JOB_STREAM_H_
 #define VIEWER_HTTP_INTERNAL_JOB_STREAM_H_
 
+#include <cstdint>
 #include <string>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "http/internal/front_end.h"
 #include "httplib.h"
 
@@ -15,7 +20,11 @@ namespace viewer::http_internal {
 
 class JobStream : public httplib::Stream {
  public:
-  explicit JobStream(const Job& job) : job_(job) {}
+  // How long an answer may take beyond its size at kMinWriteRate.
+  static constexpr absl::Duration kWriteWait = absl::Seconds(5);
+  static constexpr int64_t kMinWriteRate = 256 << 10;  // bytes per second
+
+  explicit JobStream(const Job& job) : job_(job), start_(absl::Now()) {}
 
   bool is_readable() const override { return pos_ < job_.request.size(); }
   bool is_writable() const override { return !failed_; }
@@ -31,7 +40,12 @@ class JobStream : public httplib::Stream {
   bool failed() const { return failed_; }
 
  private:
+  // When the answer so far must have been taken by the client.
+  absl::Time Deadline() const;
+
   const Job& job_;
+  const absl::Time start_;
+  uint64_t written_ = 0;  // bytes the connection took
   size_t pos_ = 0;
   bool failed_ = false;
   // The answer's head, until its end was seen.

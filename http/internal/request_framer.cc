@@ -11,10 +11,12 @@
 namespace viewer::http_internal {
 namespace {
 
-// The end of the head (after its blank line), or npos.
-size_t HeadEnd(absl::string_view buffer) {
-  const size_t crlf = buffer.find("\r\n\r\n");
-  const size_t lf = buffer.find("\n\n");
+// The end of the head (after its blank line), or npos; the search starts
+// at `from` (what was searched before, less the 3 bytes a blank line may
+// have begun in).
+size_t HeadEnd(absl::string_view buffer, size_t from) {
+  const size_t crlf = buffer.find("\r\n\r\n", from);
+  const size_t lf = buffer.find("\n\n", from);
   const size_t a = crlf == absl::string_view::npos ? crlf : crlf + 4;
   const size_t b = lf == absl::string_view::npos ? lf : lf + 2;
   return std::min(a, b);
@@ -53,6 +55,7 @@ bool ParseChunkSize(absl::string_view line, uint64_t& out) {
 
 void RequestFramer::Reset() {
   head_length_ = 0;
+  head_scanned_ = 0;
   method_.clear();
   expect_continue_ = false;
   chunked_ = false;
@@ -72,7 +75,13 @@ RequestFramer::Result RequestFramer::Refuse(int status,
 
 RequestFramer::Result RequestFramer::Feed(absl::string_view buffer) {
   if (head_length_ == 0) {
-    const size_t end = HeadEnd(buffer);
+    // Never more than the limit is searched, and no byte twice (a head
+    // trickled in small pieces would otherwise cost its square).
+    const absl::string_view searched =
+        buffer.substr(0, std::min(buffer.size(), limits_.max_head + 4));
+    const size_t end =
+        HeadEnd(searched, head_scanned_ > 3 ? head_scanned_ - 3 : 0);
+    head_scanned_ = searched.size();
     if (end == absl::string_view::npos ? buffer.size() > limits_.max_head
                                        : end > limits_.max_head) {
       return Refuse(431, absl::StrCat("the request line and headers are over "
@@ -104,18 +113,30 @@ RequestFramer::Result RequestFramer::ParseHead(absl::string_view head) {
   for (absl::string_view line : absl::StrSplit(head, '\n')) {
     line = absl::StripSuffix(line, "\r");
     if (line.size() > kMaxLine) {
-      return Refuse(431, absl::StrCat("a header line is over the limit of ",
-                                      kMaxLine, " bytes"));
+      return first_line
+                 ? Refuse(414, absl::StrCat("the request line is over the "
+                                            "limit of ",
+                                            kMaxLine, " bytes"))
+                 : Refuse(431, absl::StrCat("a header line is over the limit "
+                                            "of ",
+                                            kMaxLine, " bytes"));
     }
     if (first_line) {
       method_ = std::string(line.substr(0, line.find(' ')));
       first_line = false;
       continue;
     }
+    if (line.empty()) continue;
+    if (line[0] == ' ' || line[0] == '\t') {
+      return Refuse(400, "a header line folded onto the next is not accepted");
+    }
     const size_t colon = line.find(':');
-    if (line.empty() || colon == absl::string_view::npos) continue;
-    const std::string name =
-        absl::AsciiStrToLower(absl::StripAsciiWhitespace(line.substr(0, colon)));
+    if (colon == absl::string_view::npos) continue;
+    if (colon == 0 || absl::ascii_isspace(line[colon - 1])) {
+      return Refuse(400, "a header name must be followed by ':' directly");
+    }
+    const std::string name = absl::AsciiStrToLower(
+        absl::StripAsciiWhitespace(line.substr(0, colon)));
     const absl::string_view value =
         absl::StripAsciiWhitespace(line.substr(colon + 1));
     if (name == "content-length") {
@@ -135,7 +156,10 @@ RequestFramer::Result RequestFramer::ParseHead(absl::string_view head) {
       ++transfer_encodings;
       transfer_encoding = absl::AsciiStrToLower(value);
     } else if (name == "expect") {
-      expect_continue_ = absl::AsciiStrToLower(value) == "100-continue";
+      // Any one asking for it: the loop answers it, and every Expect
+      // header is taken out before the parser reads the request.
+      expect_continue_ =
+          expect_continue_ || absl::AsciiStrToLower(value) == "100-continue";
     }
   }
   if (transfer_encodings > 0) {
@@ -206,8 +230,8 @@ std::string DechunkRequest(absl::string_view request, size_t head_length) {
     const size_t nl = request.find('\n', pos);
     if (nl == absl::string_view::npos) break;
     uint64_t size = 0;
-    if (!ParseChunkSize(
-            absl::StripSuffix(request.substr(pos, nl - pos), "\r"), size) ||
+    if (!ParseChunkSize(absl::StripSuffix(request.substr(pos, nl - pos), "\r"),
+                        size) ||
         size == 0) {
       break;  // the last chunk: what follows are trailers
     }

@@ -62,8 +62,8 @@ class RequestFramer {
   bool chunked() const { return chunked_; }
   size_t head_length() const { return head_length_; }
 
-  // The longest header line accepted (request line included); a longer one
-  // is refused with 431 before any handler runs.
+  // The longest line accepted in a head: a longer request line is refused
+  // with 414, a longer header line with 431, before any handler runs.
   static constexpr size_t kMaxLine = 8000;
 
  private:
@@ -72,7 +72,8 @@ class RequestFramer {
   Result Refuse(int status, std::string message) const;
 
   const Limits limits_;
-  size_t head_length_ = 0;  // 0 until the head is complete
+  size_t head_length_ = 0;   // 0 until the head is complete
+  size_t head_scanned_ = 0;  // bytes searched for the head's end so far
   std::string method_;
   bool expect_continue_ = false;
   bool chunked_ = false;

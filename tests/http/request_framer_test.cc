@@ -71,5 +71,34 @@ TEST(RequestFramerTest, ChunksPastTheBodyLimitAreRefusedWith413) {
   EXPECT_EQ(r.status, 413);
 }
 
+TEST(RequestFramerTest, HeaderLinesTheParserWouldReadOtherwiseAreRefused) {
+  // The framer and the HTTP parser must agree on the body: a name with
+  // space before its colon, or a line folded onto the previous one, would
+  // be a body to one and none to the other.
+  for (const char* request :
+       {"POST /api/cids HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello",
+        "POST /api/cids HTTP/1.1\r\nX-A: 1\r\n Content-Length: 5\r\n\r\n"
+        "hello",
+        "POST /api/cids HTTP/1.1\r\n: 5\r\n\r\nhello"}) {
+    RequestFramer framer({.max_head = 1 << 10, .max_body = 100});
+    RequestFramer::Result r = framer.Feed(request);
+    EXPECT_EQ(r.kind, RequestFramer::kRefused) << request;
+    EXPECT_EQ(r.status, 400) << request;
+  }
+}
+
+TEST(RequestFramerTest, AHeadTrickledInByteByByteIsFoundOnce) {
+  RequestFramer framer({.max_head = 1 << 10, .max_body = 100});
+  const std::string request = "GET / HTTP/1.1\r\nHost: h\r\nX: \r\n\rX\r\n\r\n";
+  for (size_t n = 1; n < request.size(); ++n) {
+    ASSERT_EQ(framer.Feed(request.substr(0, n)).kind,
+              RequestFramer::kIncomplete)
+        << n;
+  }
+  RequestFramer::Result r = framer.Feed(request);
+  EXPECT_EQ(r.kind, RequestFramer::kComplete);
+  EXPECT_EQ(r.length, request.size());
+}
+
 }  // namespace
 }  // namespace viewer::http_internal
