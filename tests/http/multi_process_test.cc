@@ -19,8 +19,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/http/live_viewer.h"
-#include "tests/postgres/pg_cluster.h"
 #include "tests/testutil.h"
+#include "tools/pg_cluster/pg_cluster.h"
 
 namespace viewer::testing {
 namespace {
