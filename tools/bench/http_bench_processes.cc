@@ -124,10 +124,15 @@ class ViewerProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
+  // SIGTERM, and SIGKILL if the viewer has not exited 10 s later.
   ~ViewerProcess() {
     kill(pid_, SIGTERM);
     int status = 0;
-    waitpid(pid_, &status, 0);
+    for (int waited_ms = 0; waitpid(pid_, &status, WNOHANG) == 0;
+         waited_ms += 10) {
+      if (waited_ms == 10'000) kill(pid_, SIGKILL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   }
   ViewerProcess(const ViewerProcess&) = delete;
   ViewerProcess& operator=(const ViewerProcess&) = delete;
