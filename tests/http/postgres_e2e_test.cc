@@ -20,9 +20,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/http/live_viewer.h"
-#include "tests/postgres/pg_cluster.h"
 #include "tests/temp_dir.h"
 #include "tests/testutil.h"
+#include "tools/pg_cluster/pg_cluster.h"
 
 namespace viewer::testing {
 namespace {

@@ -1,5 +1,5 @@
 // Fixtures for the PostgreSQL backend's unit tests: a fresh schema of the
-// test run's cluster per test (tests/postgres/pg_cluster.h), stores opened
+// test run's cluster per test (tools/pg_cluster/pg_cluster.h), stores opened
 // on it, and plain SQL run in it the way another program (the original
 // application, psql) would.
 //
@@ -23,8 +23,8 @@
 #include "engine/schema.h"
 #include "gtest/gtest.h"
 #include "postgres_backend/postgres_store.h"
-#include "tests/postgres/pg_cluster.h"
 #include "tests/testutil.h"
+#include "tools/pg_cluster/pg_cluster.h"
 
 namespace viewer {
 

@@ -7,7 +7,7 @@
 #include "engine/memory_store.h"
 #include "postgres_backend/postgres_store.h"
 #include "sqlite_backend/sqlite_store.h"
-#include "tests/postgres/pg_cluster.h"
+#include "tools/pg_cluster/pg_cluster.h"
 
 namespace viewer::testing {
 namespace {

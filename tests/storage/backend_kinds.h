@@ -46,8 +46,9 @@ struct BackendOptions {
 // existing folder `dir`, its "now" from `clock` (not owned). Opening again
 // with the same `dir` gives a second handle on the same data where the
 // backend has such a thing (see SharesData). A PostgreSQL store lives in a
-// schema named after `dir` in the test run's cluster (tests/postgres/
-// pg_cluster.h), started on first use; ReleaseBackend drops it.
+// schema named after `dir` in the test run's cluster
+// (tools/pg_cluster/pg_cluster.h), started on first use; ReleaseBackend
+// drops it.
 absl::StatusOr<std::unique_ptr<Store>> OpenBackend(
     BackendKind kind, const Catalog& catalog, Clock* clock,
     const std::string& dir, const BackendOptions& options);

@@ -18,6 +18,10 @@
 //
 //   build/tools/bench/http_bench --benchmark_min_time=2
 //
+// The same binary also runs real viewer processes on memory, SQLite and
+// PostgreSQL, two of them on one PostgreSQL database
+// (http_bench_processes.cc).
+//
 // (a)-(c) run ViewerServer in this process on 127.0.0.1 (TCP_NODELAY, its
 // thread pool), clients are cpp-httplib keep-alive clients. "disk" is a
 // SQLite file in a temporary folder, as `viewer` uses it. Figures go to

@@ -1,4 +1,4 @@
-// Storage benchmarks: the same operations on four stores, each holding
+// Storage benchmarks: the same operations on five stores, each holding
 // 100,000 servers:
 //   0 memory       the in-memory MVCC engine (what `viewer --in-memory-db`
 //                  uses), through the storage contract
@@ -6,15 +6,25 @@
 //   2 sqlite_mem   the SQLite backend on ":memory:", a reference point only
 //   3 raw_sqlite   SQLite itself on ":memory:" with hand-written prepared
 //                  statements, no contract (raw_sqlite.h)
+//   4 postgres     the PostgreSQL backend on a throwaway cluster that this
+//                  program starts on first use and removes when it exits
+//                  (tools/pg_cluster/pg_cluster.h): a local server reached
+//                  over a Unix socket, not syncing to disk
 //
 //   build/tools/bench/storage_bench --benchmark_min_time=1
+//
+// The PostgreSQL cases report wall time ("real_time" in their names): the
+// work is done by the server's processes, which this process's CPU time
+// does not count. The others report this process's CPU time.
 //
 // "BytesPerRow" reports the bytes each store holds per row against the
 // payload bytes of the row (counters `held_per_row`, `payload_per_row`).
 // "BusySession" fills a store of each kind with the busy-session mix
 // (tests/busy_session.h) in a child process of its own and reports the
 // bytes the store says it holds, and how much the child's heap and
-// resident memory grew.
+// resident memory grew. It has no PostgreSQL case: those figures are of
+// one process, and PostgreSQL's rows live in the server's processes
+// (BytesPerRow does report PostgreSQL's table and index bytes).
 #include <stdlib.h>
 
 #include <atomic>
@@ -22,13 +32,16 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "app/schemas.h"
 #include "benchmark/benchmark.h"
 #include "engine/memory_store.h"
+#include "postgres_backend/postgres_store.h"
 #include "sqlite_backend/sqlite_store.h"
 #include "tools/bench/raw_sqlite.h"
+#include "tools/pg_cluster/pg_cluster.h"
 #ifdef VIEWER_BUSY_SESSION
 #include "tools/bench/bench_memory.h"
 #endif
@@ -38,7 +51,13 @@ namespace {
 
 constexpr int kRows = 100'000;
 
-enum Backend { kMemory = 0, kSqliteFile = 1, kSqliteMem = 2, kRawSqlite = 3 };
+enum Backend {
+  kMemory = 0,
+  kSqliteFile = 1,
+  kSqliteMem = 2,
+  kRawSqlite = 3,
+  kPostgres = 4
+};
 
 std::string ServerName(int i) { return absl::StrFormat("srv-%06d", i); }
 std::string Definition(int i) {
@@ -59,7 +78,29 @@ void Check(const absl::Status& s) {
   }
 }
 
+// A fresh schema in this program's own PostgreSQL cluster (never a test
+// run's cluster named by VIEWER_TEST_PG_DIR), kept for the whole run.
+std::unique_ptr<Store> OpenPostgres() {
+  unsetenv("VIEWER_TEST_PG_DIR");
+  absl::StatusOr<PgCluster*> cluster = PgCluster::Get();
+  Check(cluster.status());
+  absl::StatusOr<std::unique_ptr<PgSchema>> schema =
+      PgSchema::Create(**cluster);
+  Check(schema.status());
+  PostgresOptions options;
+  options.url = (*schema)->url();
+  options.catalog = AppCatalog();
+  // Kept to the end: the cluster, schema and all, goes when the program
+  // exits.
+  static auto* const kept = new std::vector<std::unique_ptr<PgSchema>>;
+  kept->push_back(std::move(*schema));
+  auto store = PostgresStore::Open(std::move(options));
+  Check(store.status());
+  return std::move(*store);
+}
+
 std::unique_ptr<Store> OpenStore(Backend backend, const std::string& dir) {
+  if (backend == kPostgres) return OpenPostgres();
   if (backend == kMemory) {
     MemoryOptions options;
     options.catalog = AppCatalog();
@@ -76,14 +117,14 @@ std::unique_ptr<Store> OpenStore(Backend backend, const std::string& dir) {
 }
 
 struct Fixture {
-  std::unique_ptr<Store> store;        // backends 0-2
+  std::unique_ptr<Store> store;           // backends 0-2 and 4
   std::unique_ptr<bench::RawSqlite> raw;  // backend 3
   int64_t payload_bytes = 0;
 };
 
 // One loaded store per backend, built on first use and kept for the run.
 Fixture& Get(Backend backend) {
-  static Fixture* fixtures[4] = {};
+  static Fixture* fixtures[5] = {};
   if (fixtures[backend] != nullptr) return *fixtures[backend];
   auto* f = new Fixture;
   for (int i = 0; i < kRows; ++i) f->payload_bytes += PayloadBytes(i);
@@ -329,22 +370,30 @@ void BM_BusySession(benchmark::State& state) {
 }
 #endif
 
-void Backends(benchmark::internal::Benchmark* b) {
+void InProcessBackends(benchmark::internal::Benchmark* b) {
   for (int backend : {kMemory, kSqliteFile, kSqliteMem, kRawSqlite}) {
     b->Arg(backend);
   }
 }
 
+// Each case on the in-process stores (CPU time), then on PostgreSQL (wall
+// time, see the top of this file).
+#define VIEWER_STORAGE_BENCHMARK(fn)       \
+  BENCHMARK(fn)->Apply(InProcessBackends); \
+  BENCHMARK(fn)->Arg(kPostgres)->UseRealTime()
+
 // First, while each store holds exactly the loaded rows.
-BENCHMARK(BM_BytesPerRow)->Apply(Backends)->Iterations(1);
-BENCHMARK(BM_GetById)->Apply(Backends);
-BENCHMARK(BM_GetByUniqueName)->Apply(Backends);
-BENCHMARK(BM_InsertCommit)->Apply(Backends);
-BENCHMARK(BM_UpdateCommit)->Apply(Backends);
-BENCHMARK(BM_PrefixScan10)->Apply(Backends);
-BENCHMARK(BM_CountWithFilter)->Apply(Backends);
+BENCHMARK(BM_BytesPerRow)->Apply(InProcessBackends)->Iterations(1);
+BENCHMARK(BM_BytesPerRow)->Arg(kPostgres)->Iterations(1);
+VIEWER_STORAGE_BENCHMARK(BM_GetById);
+VIEWER_STORAGE_BENCHMARK(BM_GetByUniqueName);
+VIEWER_STORAGE_BENCHMARK(BM_InsertCommit);
+VIEWER_STORAGE_BENCHMARK(BM_UpdateCommit);
+VIEWER_STORAGE_BENCHMARK(BM_PrefixScan10);
+VIEWER_STORAGE_BENCHMARK(BM_CountWithFilter);
 BENCHMARK(BM_SnapshotLookup)
-    ->ArgsProduct({{kMemory, kSqliteFile, kSqliteMem, kRawSqlite}, {0, 1}})
+    ->ArgsProduct({{kMemory, kSqliteFile, kSqliteMem, kRawSqlite, kPostgres},
+                   {0, 1}})
     ->UseRealTime();
 #ifdef VIEWER_BUSY_SESSION
 BENCHMARK(BM_BusySession)->Arg(kMemory)->Arg(kSqliteMem)->Iterations(1)

@@ -1,5 +1,6 @@
-// A throwaway PostgreSQL server for tests (scripts/pg_cluster.sh does the
-// starting and stopping), and a fresh schema or database per test in it.
+// A throwaway PostgreSQL server for tests and benchmarks
+// (scripts/pg_cluster.sh does the starting and stopping), and a fresh
+// schema or database per test in it.
 //
 //   absl::StatusOr<PgCluster*> cluster = PgCluster::Get();
 //   ASSERT_TRUE(cluster.ok()) << cluster.status();  // fails, never skips
@@ -10,20 +11,23 @@
 //
 // One cluster serves a whole test run. Under ctest, the fixture test
 // pg_cluster.start starts it before the first test that needs it and
-// pg_cluster.stop removes it after the last (tests/CMakeLists.txt); the
-// environment variable VIEWER_TEST_PG_DIR names its folder. A test binary
-// run by hand starts a cluster of its own in a temporary folder on first
+// pg_cluster.stop removes it after the last (tests/postgres/CMakeLists.txt);
+// the environment variable VIEWER_TEST_PG_DIR names its folder. A program
+// run without it (a test binary run by hand, tools/bench/storage_bench and
+// http_bench) starts a cluster of its own in a temporary folder on first
 // use and removes it when the process exits, however it ends (the script
 // watches the process).
 //
+// The cluster is made for throwaway data: it does not sync to disk
+// (fsync, synchronous_commit and full_page_writes are off).
 // The cluster listens only on a Unix socket in its folder. The role
 // `postgres` connects without a password; other roles need theirs. Run as
 // root, the server runs as the `postgres` user.
 //
 // Thread safety: Get() and the methods of PgCluster may be called from any
 // thread. PgSchema and PgDatabase belong to one test.
-#ifndef VIEWER_TESTS_POSTGRES_PG_CLUSTER_H_
-#define VIEWER_TESTS_POSTGRES_PG_CLUSTER_H_
+#ifndef VIEWER_TOOLS_PG_CLUSTER_PG_CLUSTER_H_
+#define VIEWER_TOOLS_PG_CLUSTER_PG_CLUSTER_H_
 
 #include <memory>
 #include <string>
@@ -32,7 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace viewer::testing {
+namespace viewer {
 
 class PgCluster {
  public:
@@ -106,6 +110,6 @@ class PgDatabase {
   const std::string name_;
 };
 
-}  // namespace viewer::testing
+}  // namespace viewer
 
-#endif  // VIEWER_TESTS_POSTGRES_PG_CLUSTER_H_
+#endif  // VIEWER_TOOLS_PG_CLUSTER_PG_CLUSTER_H_

@@ -1,4 +1,4 @@
-#include "tests/postgres/pg_cluster.h"
+#include "tools/pg_cluster/pg_cluster.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 
-namespace viewer::testing {
+namespace viewer {
 namespace {
 
 // The port scripts/pg_cluster.sh names its socket after.
@@ -166,4 +166,4 @@ PgDatabase::~PgDatabase() {
                      absl::StrCat("DROP DATABASE ", name_, " WITH (FORCE)"));
 }
 
-}  // namespace viewer::testing
+}  // namespace viewer
