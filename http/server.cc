@@ -40,11 +40,6 @@ class RequestCore : public httplib::Server {
 // refused it (413, 400): the pre-routing handler answers that.
 thread_local const http_internal::Job* refused_job = nullptr;
 
-int ThreadCount(int requested) {
-  if (requested > 0) return requested;
-  return static_cast<int>(std::max(8u, std::thread::hardware_concurrency()));
-}
-
 // Reads the body through httplib's content reader: multipart parts into
 // files/form, anything else into bytes (and form, when urlencoded). False
 // when reading failed; httplib has then set the status (413, 400).
@@ -170,7 +165,7 @@ class ViewerServer::Impl {
         absl::ToInt64Seconds(o.idle_timeout) > 0
             ? absl::ToInt64Seconds(o.idle_timeout) : 1);
     http_internal::FrontEnd::Options front{
-        .threads = ThreadCount(o.threads),
+        .threads = WorkerThreads(o.threads),
         .limits = {.max_body = body_limit},
         .max_connections = o.max_connections,
         .max_connections_per_client = o.max_connections_per_client,
@@ -443,5 +438,10 @@ std::string ViewerServer::url() const { return impl_->url(); }
 absl::Status ViewerServer::Run() { return impl_->Run(); }
 absl::Status ViewerServer::Start() { return impl_->Start(); }
 void ViewerServer::Stop() { impl_->Stop(); }
+
+int WorkerThreads(int requested) {
+  if (requested > 0) return requested;
+  return static_cast<int>(std::max(8u, std::thread::hardware_concurrency()));
+}
 
 }  // namespace viewer

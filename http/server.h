@@ -89,6 +89,10 @@ struct ViewerOptions {
   absl::Duration idle_timeout = absl::Seconds(5);
 };
 
+// The worker threads a server runs for ViewerOptions::threads `requested`:
+// that many, or for 0 one per CPU and at least 8.
+int WorkerThreads(int requested);
+
 class ViewerServer {
  public:
   explicit ViewerServer(ViewerOptions options);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "app/store_files.h"
 #include "engine/memory_store.h"
 #include "engine/status_macros.h"
+#include "http/server.h"
 #include "postgres_backend/postgres_store.h"
 #include "sqlite_backend/sqlite_store.h"
 
@@ -56,10 +58,12 @@ absl::StatusOr<std::unique_ptr<Store>> LoadPostgresIntoMemory(
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStoreAtUrl(const std::string& url,
-                                                      bool create) {
+                                                      bool create,
+                                                      int connections) {
   if (IsPostgresUrl(url)) {
     PostgresOptions options;
     options.url = url;
+    options.pool_size = std::max(1, connections);
     options.catalog = AppCatalog();
     options.create_missing_tables = create;
     VIEWER_ASSIGN_OR_RETURN(std::unique_ptr<PostgresStore> store,
@@ -90,7 +94,8 @@ absl::StatusOr<SessionStore> OpenSessionStore(const Config& config) {
                             MemoryStore::Open(MemoryOptionsFor(config)));
   } else if (config.mode == StoreMode::kPostgres) {
     VIEWER_ASSIGN_OR_RETURN(opened.store,
-                            OpenStoreAtUrl(config.database_url, true));
+                            OpenStoreAtUrl(config.database_url, true,
+                                           WorkerThreads(config.threads)));
   } else {
     SqliteOptions options;
     options.path = config.database_path;

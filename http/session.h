@@ -53,9 +53,12 @@ absl::StatusOr<SessionStore> OpenSessionStore(const Config& config);
 // PostgreSQL database (postgresql://..., postgres://...). With `create`,
 // a missing file or missing tables are created; without it, kNotFound for
 // a missing file and kFailedPrecondition for a database without viewer's
-// tables, and nothing is written.
+// tables, and nothing is written. `connections`: PostgreSQL connections
+// kept open for reuse (one per worker thread, so that no request opens
+// one of its own).
 absl::StatusOr<std::unique_ptr<Store>> OpenStoreAtUrl(const std::string& url,
-                                                      bool create);
+                                                      bool create,
+                                                      int connections = 4);
 
 // Adds the seed config.seed ("demo": SeedDemo, on `cids`) in one
 // transaction. Returns how many entities it created (0 when all existed).

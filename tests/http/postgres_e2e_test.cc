@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -355,6 +356,40 @@ TEST(PostgresViewerTest, TerminatedConnectionsAreReplaced) {
     EXPECT_EQ(GetStatus(v, "/servers/one.json"), 200) << i;
   }
   EXPECT_EQ(Create(v, "two"), 201);
+  EXPECT_EQ(v.Stop(), 0);
+}
+
+// Each worker thread keeps its PostgreSQL connection: once 8 clients have
+// been served at once, serving them again opens no new connection (with
+// fewer connections pooled than workers, requests kept opening new ones).
+TEST(PostgresViewerTest, WorkersReuseTheirConnections) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<PgSchema> schema,
+                       PgSchema::Create(Cluster()));
+  PasswordRole role(*schema);
+  LiveViewer v({"--threads", "8"},
+               {{"DATABASE_URL", role.Url(*schema, kPassword)}});
+  ASSERT_TRUE(v.started()) << v.child().Stderr();
+  ASSERT_EQ(Create(v, "one"), 201);
+  auto load = [&](int rounds) {
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 8; ++c) {
+      clients.emplace_back([&] {
+        std::unique_ptr<httplib::Client> client = v.Client();
+        for (int i = 0; i < rounds; ++i) {
+          httplib::Result r = client->Get("/servers/one.json");
+          EXPECT_TRUE(r && r->status == 200);
+        }
+      });
+    }
+    for (std::thread& t : clients) t.join();
+  };
+  load(20);
+  const std::string since = SqlValue("SELECT clock_timestamp()");
+  load(100);
+  EXPECT_EQ(SqlValue(absl::StrCat(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = '",
+                role.name(), "' AND backend_start > '", since, "'")),
+            "0");
   EXPECT_EQ(v.Stop(), 0);
 }
 
