@@ -205,6 +205,30 @@ absl::Status ImportEntity(Transaction& txn, EntityKind kind, const DocEntity& e,
   return txn.Update(EntityTableName(kind), created.id, times);
 }
 
+// True when the store holds an interaction like `i` (same entity, action,
+// message and time).
+absl::StatusOr<bool> HoldsInteraction(
+    Transaction& txn, const app_internal::DocInteraction& i,
+    const std::optional<std::string>& message) {
+  if (!i.created_at) return false;
+  static const size_t kMessage = ColumnIndex(kInteractionTable, "message");
+  Query q;
+  q.where = {Filter::Eq("entity_type", Value::Text(i.entity_type)),
+             Filter::Eq("entity_name", Value::Text(i.entity_name)),
+             Filter::Eq("action", Value::Text(i.action)),
+             Filter::Eq("created_at", Value::Time(*i.created_at))};
+  VIEWER_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                          txn.Select(kInteractionTable, q));
+  for (const Row& row : rows) {
+    const Value& m = row[kMessage];
+    const std::optional<std::string> stored =
+        m.kind() == ValueKind::kText ? std::optional<std::string>(m.text())
+                                     : std::nullopt;
+    if (stored == message) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<ImportResult> Apply(Transaction& txn,
                                    const ExportDocument& doc) {
   ImportResult result;
@@ -236,6 +260,10 @@ absl::StatusOr<ImportResult> Apply(Transaction& txn,
     std::optional<std::string> message;
     if (i.message) {
       message = TruncateUtf8(*i.message, kMaxInteractionMessageChars);
+    }
+    if (doc.history_once) {
+      VIEWER_ASSIGN_OR_RETURN(bool held, HoldsInteraction(txn, i, message));
+      if (held) continue;
     }
     Assignments row = {
         {"entity_type", Value::Text(i.entity_type)},

@@ -162,7 +162,9 @@ struct ImportOptions {
 
 // ApplyImport, reading viewer's format or the original's version 6: its
 // sections (each a CID or inline JSON) and "cid_values" are read into the
-// same entities, history and CIDs, then applied as above. The original
+// same entities, history and CIDs, then applied as above, except that a
+// history event the store already holds (same entity, action, message and
+// time) is not added again, as the original does. The original
 // runs every server as code, so its servers are imported disabled, each
 // with a note on its history and in ImportResult::notes.
 absl::StatusOr<ImportResult> ApplyImport(Transaction& txn,

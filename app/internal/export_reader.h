@@ -77,6 +77,10 @@ struct ExportDocument {
   std::vector<std::string> skipped_secrets;
   // Remarks for the import's result, one line each.
   std::vector<std::string> notes;
+  // An interaction the store already holds (same entity, action, message
+  // and time) is not added again (the original's documents, whose boot
+  // images are imported at every start).
+  bool history_once = false;
 };
 
 // The bytes of a CID a document names without carrying them (the store,

@@ -107,6 +107,7 @@ class Reader {
       : options_(options), doc_(doc), problems_(problems) {}
 
   absl::Status Read(const json& root) {
+    doc_.history_once = true;
     ReadCidValues(root);
     ReadNamed(root, EntityKind::kAlias);
     ReadNamed(root, EntityKind::kServer);

@@ -168,6 +168,20 @@ TEST_P(ImportOriginalTest, SectionsStoredAsCidsAreImported) {
   EXPECT_EQ(secret_history[0].content, kRedactedContent);
 }
 
+TEST_P(ImportOriginalTest, ImportingTwiceAddsNoHistoryAndChangesNothing) {
+  ASSERT_OK(Import(OriginalDocument(false)));
+  store_.clock().Advance(absl::Minutes(1));
+  ASSERT_OK_AND_ASSIGN(ImportResult again, Import(OriginalDocument(false)));
+  EXPECT_EQ(again.interactions, 0);  // as a boot image at every start
+  EXPECT_EQ(again.servers, (ImportCounts{.unchanged = 1}));
+  EXPECT_EQ(again.aliases, (ImportCounts{.unchanged = 1}));
+  EXPECT_EQ(again.cids_added, 0);
+  auto txn = store_.Read();
+  ASSERT_OK_AND_ASSIGN(std::vector<Interaction> city_history,
+                       AllInteractions(*txn, "variable", "city"));
+  EXPECT_EQ(city_history.size(), 2u);
+}
+
 TEST_P(ImportOriginalTest, EncryptedSecretsWithTheKeyAreImported) {
   ASSERT_OK_AND_ASSIGN(ImportResult r, Import(OriginalDocument(true), kKey));
   EXPECT_EQ(r.secrets.created, 1);
