@@ -76,18 +76,35 @@ bool operator==(const CidRecord& a, const CidRecord& b) {
          a.file_size == b.file_size && a.created_at == b.created_at;
 }
 
+namespace {
+
+// Inserts `bytes` under `cid` unless a row with that path exists.
+absl::Status InsertUnlessPresent(Transaction& txn, absl::string_view cid,
+                                 absl::string_view bytes) {
+  VIEWER_ASSIGN_OR_RETURN(std::optional<Row> existing, FindRow(txn, cid));
+  if (existing) return absl::OkStatus();
+  return txn
+      .Insert(kCidTable, {{"path", Value::Text(PathOf(cid))},
+                          {"file_data", Value::Blob(std::string(bytes))},
+                          {"file_size",
+                           Value::Integer(static_cast<int64_t>(bytes.size()))}})
+      .status();
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> CidRepository::Create(
     Transaction& txn, absl::string_view bytes) const {
   std::string cid = ComputeCid(bytes);
-  VIEWER_ASSIGN_OR_RETURN(std::optional<Row> existing, FindRow(txn, cid));
-  if (existing) return cid;
-  VIEWER_RETURN_IF_ERROR(
-      txn.Insert(kCidTable, {{"path", Value::Text(PathOf(cid))},
-                             {"file_data", Value::Blob(std::string(bytes))},
-                             {"file_size", Value::Integer(static_cast<int64_t>(
-                                               bytes.size()))}})
-          .status());
+  VIEWER_RETURN_IF_ERROR(InsertUnlessPresent(txn, cid, bytes));
   return cid;
+}
+
+absl::Status CidRepository::CreateNamed(Transaction& txn, absl::string_view cid,
+                                        absl::string_view bytes) const {
+  VIEWER_ASSIGN_OR_RETURN(ParsedCid parsed, ParseCid(cid));
+  VIEWER_RETURN_IF_ERROR(CheckCidBytes(parsed, bytes));
+  return InsertUnlessPresent(txn, cid, bytes);
 }
 
 absl::StatusOr<std::shared_ptr<const std::string>> CidRepository::Get(

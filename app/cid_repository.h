@@ -62,6 +62,15 @@ class CidRepository {
   absl::StatusOr<std::string> Create(Transaction& txn,
                                      absl::string_view bytes) const;
 
+  // Stores `bytes` under the name `cid`, which may be any form that names
+  // them: their CID, or the hashed form of a short content's name
+  // (app/hashed_cid.h), which Create would never choose. As with Create,
+  // an existing row is left as it is. kInvalidArgument when `cid` is no
+  // valid CID or does not name `bytes` (CheckCidBytes' message); the
+  // store's errors.
+  absl::Status CreateNamed(Transaction& txn, absl::string_view cid,
+                           absl::string_view bytes) const;
+
   // The bytes `cid` names, looked up in this order: the store's `cid`
   // table, the folder, the CID itself when it is a literal CID. The bytes
   // are shared; the pointer stays valid as long as the caller holds it.

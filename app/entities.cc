@@ -25,9 +25,6 @@ using app_internal::TextOf;
 using app_internal::TextOrNull;
 using app_internal::TimeOf;
 
-// What the interaction records instead of a secret's value.
-constexpr char kRedacted[] = "<redacted>";
-
 struct KindInfo {
   const char* table;
   const char* display;
@@ -153,7 +150,7 @@ absl::Status Record(Transaction& txn, EntityKind kind, absl::string_view name,
                     absl::string_view action, std::string message,
                     const std::optional<std::string>& definition) {
   std::string content =
-      kind == EntityKind::kSecret ? kRedacted : definition.value_or("");
+      kind == EntityKind::kSecret ? kRedactedContent : definition.value_or("");
   return RecordInteraction(txn, {.entity_type = Info(kind).display,
                                  .entity_name = std::string(name),
                                  .action = std::string(action),

@@ -1,13 +1,16 @@
 #include "app/export_import.h"
 
 #include <exception>
+#include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "app/cid.h"
 #include "app/interactions.h"
 #include "app/internal/export_reader.h"
@@ -163,6 +166,18 @@ absl::StatusOr<json> ExportCids(Transaction& txn, const CidRepository& cids,
   return out;
 }
 
+// The note a document gives an entity, on the entity's history.
+absl::Status RecordNote(Transaction& txn, EntityKind kind, const DocEntity& e) {
+  if (!e.note) return absl::OkStatus();
+  return RecordInteraction(txn,
+                           {.entity_type = std::string(EntityDisplayName(kind)),
+                            .entity_name = e.name,
+                            .action = "import",
+                            .message = *e.note,
+                            .content = ""})
+      .status();
+}
+
 // Writes one entity of the document; counts what happened.
 absl::Status ImportEntity(Transaction& txn, EntityKind kind, const DocEntity& e,
                           ImportCounts& counts) {
@@ -176,10 +191,12 @@ absl::Status ImportEntity(Transaction& txn, EntityKind kind, const DocEntity& e,
       return absl::OkStatus();
     }
     VIEWER_RETURN_IF_ERROR(UpdateEntity(txn, kind, e.name, input).status());
+    VIEWER_RETURN_IF_ERROR(RecordNote(txn, kind, e));
     ++counts.updated;
     return absl::OkStatus();
   }
   VIEWER_ASSIGN_OR_RETURN(Entity created, CreateEntity(txn, kind, input));
+  VIEWER_RETURN_IF_ERROR(RecordNote(txn, kind, e));
   ++counts.created;
   Assignments times;
   if (e.created_at) times.push_back({"created_at", Value::Time(*e.created_at)});
@@ -188,9 +205,35 @@ absl::Status ImportEntity(Transaction& txn, EntityKind kind, const DocEntity& e,
   return txn.Update(EntityTableName(kind), created.id, times);
 }
 
+// True when the store holds an interaction like `i` (same entity, action,
+// message and time).
+absl::StatusOr<bool> HoldsInteraction(
+    Transaction& txn, const app_internal::DocInteraction& i,
+    const std::optional<std::string>& message) {
+  if (!i.created_at) return false;
+  static const size_t kMessage = ColumnIndex(kInteractionTable, "message");
+  Query q;
+  q.where = {Filter::Eq("entity_type", Value::Text(i.entity_type)),
+             Filter::Eq("entity_name", Value::Text(i.entity_name)),
+             Filter::Eq("action", Value::Text(i.action)),
+             Filter::Eq("created_at", Value::Time(*i.created_at))};
+  VIEWER_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                          txn.Select(kInteractionTable, q));
+  for (const Row& row : rows) {
+    const Value& m = row[kMessage];
+    const std::optional<std::string> stored =
+        m.kind() == ValueKind::kText ? std::optional<std::string>(m.text())
+                                     : std::nullopt;
+    if (stored == message) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<ImportResult> Apply(Transaction& txn,
                                    const ExportDocument& doc) {
   ImportResult result;
+  result.skipped_secrets = doc.skipped_secrets;
+  result.notes = doc.notes;
   const CidRepository table_only;  // the store's cid table, no folder
   for (const app_internal::DocCid& c : doc.cids) {
     VIEWER_ASSIGN_OR_RETURN(bool present, table_only.Exists(txn, c.cid));
@@ -198,7 +241,10 @@ absl::StatusOr<ImportResult> Apply(Transaction& txn,
       ++result.cids_present;
       continue;
     }
-    VIEWER_RETURN_IF_ERROR(table_only.Create(txn, c.bytes).status());
+    // Under the document's name: a short content may be named by the
+    // hashed form (a server output holding a secret), which Create would
+    // turn back into a literal name spelling the content.
+    VIEWER_RETURN_IF_ERROR(table_only.CreateNamed(txn, c.cid, c.bytes));
     ++result.cids_added;
   }
   for (const app_internal::DocPageView& v : doc.page_views) {
@@ -215,11 +261,17 @@ absl::StatusOr<ImportResult> Apply(Transaction& txn,
     if (i.message) {
       message = TruncateUtf8(*i.message, kMaxInteractionMessageChars);
     }
-    Assignments row = {{"entity_type", Value::Text(i.entity_type)},
-                       {"entity_name", Value::Text(i.entity_name)},
-                       {"action", Value::Text(i.action)},
-                       {"message", TextOrNull(message)},
-                       {"content", Value::Text(i.content)}};
+    if (doc.history_once) {
+      VIEWER_ASSIGN_OR_RETURN(bool held, HoldsInteraction(txn, i, message));
+      if (held) continue;
+    }
+    Assignments row = {
+        {"entity_type", Value::Text(i.entity_type)},
+        {"entity_name", Value::Text(i.entity_name)},
+        {"action", Value::Text(i.action)},
+        {"message", TextOrNull(message)},
+        {"content", Value::Text(i.entity_type == "secret" ? kRedactedContent
+                                                          : i.content)}};
     if (i.created_at) row.push_back({"created_at", Value::Time(*i.created_at)});
     VIEWER_RETURN_IF_ERROR(txn.Insert(kInteractionTable, row).status());
     ++result.interactions;
@@ -266,6 +318,10 @@ std::string ImportResult::Summary() const {
   absl::StrAppend(&out, "page views: ", page_views,
                   "; interactions: ", interactions, "; CIDs: ", cids_added,
                   " added, ", cids_present, " already present");
+  if (!skipped_secrets.empty()) {
+    absl::StrAppend(&out, "; secrets not imported (no key): ",
+                    absl::StrJoin(skipped_secrets, ", "));
+  }
   return out;
 }
 
@@ -331,13 +387,33 @@ absl::StatusOr<ExportRecord> StoreExport(Transaction& txn,
 
 absl::StatusOr<ImportResult> ApplyImport(Transaction& txn,
                                          absl::string_view document) {
+  return ApplyImport(txn, document, ImportOptions{});
+}
+
+absl::StatusOr<ImportResult> ApplyImport(Transaction& txn,
+                                         absl::string_view document,
+                                         const ImportOptions& options) {
+  app_internal::ReadOptions read{.secret_key = options.secret_key};
+  if (const CidRepository* cids = options.cids) {
+    read.lookup = [&txn, cids](absl::string_view cid)
+        -> absl::StatusOr<std::optional<std::string>> {
+      VIEWER_ASSIGN_OR_RETURN(bool exists, cids->Exists(txn, cid));
+      if (!exists) return std::optional<std::string>();
+      VIEWER_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> bytes,
+                              cids->Get(txn, cid));
+      return std::optional<std::string>(*bytes);
+    };
+  }
   VIEWER_ASSIGN_OR_RETURN(ExportDocument doc,
-                          app_internal::ReadExportDocument(document));
+                          app_internal::ReadExportDocument(document, read));
   return Atomically(txn, [&] { return Apply(txn, doc); });
 }
 
-absl::Status ValidateExportDocument(absl::string_view document) {
-  return app_internal::ReadExportDocument(document).status();
+absl::Status ValidateExportDocument(absl::string_view document,
+                                    const ImportOptions& options) {
+  return app_internal::ReadExportDocument(document,
+                                          {.secret_key = options.secret_key})
+      .status();
 }
 
 }  // namespace viewer

@@ -102,11 +102,17 @@ struct ImportResult {
   int64_t interactions = 0;  // rows added (besides the import's own)
   int64_t cids_added = 0;    // new rows of the cid table
   int64_t cids_present = 0;  // CIDs the table held already
+  // The original's documents: encrypted secrets left out for want of a
+  // key, by name; and remarks (servers imported disabled, sections not
+  // imported), one line each.
+  std::vector<std::string> skipped_secrets;
+  std::vector<std::string> notes;
 
   const ImportCounts& of(EntityKind kind) const;
   ImportCounts& of(EntityKind kind);
   // "servers: 1 created, 0 updated, 0 unchanged; aliases: ...; page views:
-  // 0; interactions: 0; CIDs: 2 added, 0 already present".
+  // 0; interactions: 0; CIDs: 2 added, 0 already present", then, when
+  // there are some, "; secrets not imported (no key): A, B".
   std::string Summary() const;
 
   friend bool operator==(const ImportResult&, const ImportResult&) = default;
@@ -140,10 +146,38 @@ struct ImportResult {
 absl::StatusOr<ImportResult> ApplyImport(Transaction& txn,
                                          absl::string_view document);
 
+// For the original application's documents (format version 6,
+// docs/import.md).
+struct ImportOptions {
+  // The key the original encrypted its secrets with; empty: encrypted
+  // secrets are left out and named in ImportResult::skipped_secrets. A
+  // key that does not decrypt one is a problem of the document.
+  std::string secret_key;
+  // Where CIDs an original's document names without carrying them (and
+  // that are not literal) are read, with the import's transaction: the
+  // store's table and the repository's folder. Null: nowhere, exactly as
+  // ValidateExportDocument reads.
+  const CidRepository* cids = nullptr;
+};
+
+// ApplyImport, reading viewer's format or the original's version 6: its
+// sections (each a CID or inline JSON) and "cid_values" are read into the
+// same entities, history and CIDs, then applied as above, except that a
+// history event the store already holds (same entity, action, message and
+// time) is not added again, as the original does. The original
+// runs every server as code, so its servers are imported disabled, each
+// with a note on its history and in ImportResult::notes.
+absl::StatusOr<ImportResult> ApplyImport(Transaction& txn,
+                                         absl::string_view document,
+                                         const ImportOptions& options);
+
 // Checks a document exactly as ApplyImport does, without a store: OK, or
 // ApplyImport's kInvalidArgument (or kResourceExhausted). For fuzzing and
-// for checking an upload before opening a transaction.
-absl::Status ValidateExportDocument(absl::string_view document);
+// for checking an upload before opening a transaction. An original's
+// document naming a CID it does not carry (and that is not literal) is
+// refused here; ApplyImport given `cids` may find it in the store.
+absl::Status ValidateExportDocument(absl::string_view document,
+                                    const ImportOptions& options = {});
 
 // The CIDs referenced in `text` as "/CID" or "/CID.ext": a '/' followed by
 // a valid CID (app/cid.h) that ends at a character outside A-Za-z0-9-_.

@@ -34,6 +34,9 @@ namespace viewer {
 
 // Messages longer than this many characters (UTF-8 code points) are cut.
 inline constexpr size_t kMaxInteractionMessageChars = 500;
+// What an interaction with a secret records as its content instead of the
+// secret's value (every write, and every imported history entry).
+inline constexpr char kRedactedContent[] = "<redacted>";
 
 struct InteractionInput {
   std::string entity_type;  // "server", "alias", "variable", "secret"

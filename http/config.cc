@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "app/cid.h"
 #include "cxxopts.hpp"
 #include "engine/status_macros.h"
 
@@ -76,6 +77,12 @@ cxxopts::Options MakeOptions() {
       "Memory mode: fill the session with a demo (the only NAME is 'demo'), "
       "built on the cids folder; adds only what is missing",
       cxxopts::value<std::string>(), "NAME")(
+      "boot-cid",
+      "Import the export document stored as CID (in the store or the cids "
+      "folder; viewer's own or the original application's version 6) at "
+      "start; the original's servers come in disabled. Encrypted secrets "
+      "are read with the key in VIEWER_SECRET_KEY, else left out",
+      cxxopts::value<std::string>(), "CID")(
       "read-only",
       "A demo session: memory mode (implies --in-memory-db), and every "
       "request but GET and HEAD is refused with 405; no page views are "
@@ -191,6 +198,15 @@ absl::Status ReadSessionFlags(const cxxopts::ParseResult& result,
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown --seed '", config.seed, "' (the only seed is 'demo')"));
     }
+  }
+  if (result.count("boot-cid")) {
+    config.boot_cid = result["boot-cid"].as<std::string>();
+    absl::StatusOr<CidReference> ref = ParseCidReference(config.boot_cid);
+    if (!ref.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--boot-cid ", config.boot_cid, ": ", ref.status().message()));
+    }
+    config.boot_cid = ref->cid.cid;
   }
   return absl::OkStatus();
 }

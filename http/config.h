@@ -86,6 +86,12 @@ struct Config {
   std::string load_path;
   // Memory mode: the seed to add at start ("demo"); empty: none.
   std::string seed;
+  // The CID of an export document (viewer's, or the original's version 6)
+  // to import at start, from the store or the cids folder (--boot-cid);
+  // empty: none. The key of the original's encrypted secrets comes from
+  // the VIEWER_SECRET_KEY environment variable; without it they are left
+  // out and named.
+  std::string boot_cid;
   // A demo session (--read-only, which implies memory mode): every method
   // but GET and HEAD gets 405, and no page views are recorded.
   bool read_only = false;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -18,6 +19,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "app/cid_directory.h"
+#include "app/cid_repository.h"
+#include "app/export_import.h"
 #include "app/schemas.h"
 #include "engine/status_macros.h"
 #include "http/config.h"
@@ -211,12 +214,46 @@ absl::Status Seed(const Config& config, RunState& run) {
   return absl::OkStatus();
 }
 
+// --boot-cid, when given: the document it names, imported whole.
+absl::Status BootImport(const Config& config, RunState& run) {
+  if (config.boot_cid.empty()) return absl::OkStatus();
+  const CidRepository cids(run.cids.get());
+  const char* key = std::getenv("VIEWER_SECRET_KEY");
+  absl::StatusOr<ImportResult> imported =
+      [&]() -> absl::StatusOr<ImportResult> {
+    VIEWER_ASSIGN_OR_RETURN(
+        std::unique_ptr<Transaction> txn,
+        run.store.store->Begin(TransactionMode::kReadWrite));
+    VIEWER_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> document,
+                            cids.Get(*txn, config.boot_cid));
+    VIEWER_ASSIGN_OR_RETURN(
+        ImportResult result,
+        ApplyImport(*txn, *document,
+                    {.secret_key = key == nullptr ? "" : key, .cids = &cids}));
+    VIEWER_RETURN_IF_ERROR(txn->Commit());
+    return result;
+  }();
+  if (!imported.ok()) {
+    return Failed(imported.status(),
+                  absl::StrCat("cannot import --boot-cid ", config.boot_cid,
+                               ": ", imported.status().message(),
+                               RaiseLimitHint(imported.status())));
+  }
+  Say(config, absl::StrCat("imported --boot-cid ", config.boot_cid, ": ",
+                           imported->Summary()));
+  for (const std::string& note : imported->notes) {
+    Say(config, absl::StrCat("boot import: ", note));
+  }
+  return absl::OkStatus();
+}
+
 // Every step before serving, in order; each says what it did.
 absl::StatusOr<RunState> StartUp(const Config& config) {
   RunState run;
   VIEWER_ASSIGN_OR_RETURN(run.store, OpenStore(config));
   VIEWER_ASSIGN_OR_RETURN(run.cids, OpenCidsFolder(config));
   VIEWER_RETURN_IF_ERROR(Seed(config, run));
+  VIEWER_RETURN_IF_ERROR(BootImport(config, run));
   if (config.read_only) {
     Say(config,
         "read-only: every request but GET and HEAD is refused (405); "

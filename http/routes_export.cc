@@ -16,10 +16,17 @@
 //                                attachment (X-Viewer-Export-Stored: no)
 //   GET  /import                 the form
 //   POST /import                 a JSON body, a multipart "file", or a
-//                                "document" field -> ApplyImport in one
+//                                "document" field, or the CID of one
+//                                stored here or in the cids folder in a
+//                                "cid" field; the original's encrypted
+//                                secrets are read with the "key" field or
+//                                the X-Viewer-Secret-Key header
+//                                -> ApplyImport in one
 //                                transaction: 200 with the counts, or 400
 //                                {"error", "problems": [...]} and nothing
 //                                changed
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -27,6 +34,7 @@
 #include "app/export_import.h"
 #include "app/exports.h"
 #include "app/time_text.h"
+#include "engine/status_macros.h"
 #include "http/internal/export_pages.h"
 #include "http/internal/json_body.h"
 #include "http/internal/site.h"
@@ -138,18 +146,44 @@ void ImportForm(const Site& site, Ctx& ctx) {
            "export");
 }
 
+// The key of the original's encrypted secrets: the "key" field, or, for a
+// document sent as the body, the X-Viewer-Secret-Key header.
+std::string SecretKey(Ctx& ctx) {
+  if (std::optional<std::string> key = ctx.Form("key"); key && !key->empty()) {
+    return *key;
+  }
+  return ctx.req.get_header_value("X-Viewer-Secret-Key");
+}
+
+// The document stored as `cid` (the store, then the cids folder).
+absl::StatusOr<std::string> StoredDocument(const Site& site,
+                                           absl::string_view cid) {
+  VIEWER_ASSIGN_OR_RETURN(CidReference ref, ParseCidReference(cid));
+  VIEWER_ASSIGN_OR_RETURN(auto txn, site.Read());
+  VIEWER_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> bytes,
+                          site.cids().Get(*txn, ref.cid.cid));
+  return *bytes;
+}
+
 void Import(const Site& site, Ctx& ctx) {
   std::string document;
   if (auto file = ctx.body.files.find("file"); file != ctx.body.files.end()) {
     document = file->second.content;
   }
   if (document.empty()) document = ctx.Form("document").value_or("");
-  if (document.empty() && ctx.body.form.empty()) document = ctx.body.bytes;
   const bool json = ctx.json;
+  if (document.empty()) {
+    if (std::optional<std::string> cid = ctx.Form("cid");
+        cid && !cid->empty()) {
+      HTTP_ASSIGN_OR_FAIL(ctx, document, StoredDocument(site, *cid));
+    }
+  }
+  if (document.empty() && ctx.body.form.empty()) document = ctx.body.bytes;
   if (document.empty()) {
     absl::Status missing = absl::InvalidArgumentError(
         "send an export document: a JSON body, a file in the \"file\" field, "
-        "or its text in the \"document\" field");
+        "its text in the \"document\" field, or its CID in the \"cid\" "
+        "field");
     if (json) return ctx.Fail(missing);
     return ctx.Page("Import",
                     ImportPageHtml(missing.message(), {}, nullptr, false),
@@ -157,7 +191,8 @@ void Import(const Site& site, Ctx& ctx) {
   }
   ImportResult result;
   absl::Status status = site.Write([&](Transaction& txn) {
-    absl::StatusOr<ImportResult> applied = ApplyImport(txn, document);
+    absl::StatusOr<ImportResult> applied = ApplyImport(
+        txn, document, {.secret_key = SecretKey(ctx), .cids = &site.cids()});
     if (applied.ok()) result = *applied;
     return applied.status();
   });

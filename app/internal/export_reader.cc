@@ -13,6 +13,8 @@
 #include "app/entities.h"
 #include "app/export_import.h"
 #include "app/interactions.h"
+#include "app/internal/original_reader.h"
+#include "engine/status_macros.h"
 #include "engine/utf8.h"
 #include "nlohmann/json.hpp"
 
@@ -85,32 +87,6 @@ std::string Item(absl::string_view array, size_t i) {
 const json* Member(const json& object, const char* key) {
   auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
-}
-
-// The offset at which arrays and objects nest deeper than `max`, outside
-// strings; nullopt when they never do.
-std::optional<size_t> TooDeepAt(absl::string_view text, int max) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max) return i;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return std::nullopt;
 }
 
 // A required string member; nullopt (and a problem) when it is not one.
@@ -357,13 +333,40 @@ void ReadHeader(const json& root, Problems& p) {
   } else if (*version != kExportVersion) {
     p.Add("version",
           absl::StrCat("unsupported version ", version->dump(),
-                       " (this viewer reads version ", kExportVersion, ")"));
+                       " (this viewer reads version ", kExportVersion,
+                       ", and the original application's version ",
+                       kOriginalExportVersion, " without \"format\")"));
   }
 }
 
 }  // namespace
 
-absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text) {
+std::optional<size_t> TooDeepAt(absl::string_view text, int max) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text,
+                                                  const ReadOptions& options) {
   Problems p;
   if (std::optional<size_t> at = TooDeepAt(text, kMaxExportNesting)) {
     p.Add("document",
@@ -379,6 +382,14 @@ absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text) {
       return p.ToStatus();
     }
     ExportDocument doc;
+    if (IsOriginalDocument(root)) {
+      std::vector<Problem> problems;
+      VIEWER_RETURN_IF_ERROR(
+          ReadOriginalDocument(root, options, doc, problems));
+      for (const auto& [path, what] : problems) p.Add(path, what);
+      if (!p.empty()) return p.ToStatus();
+      return doc;
+    }
     ReadHeader(root, p);
     for (EntityKind kind : kAllEntityKinds) ReadEntities(root, kind, p, doc);
     ReadHistory(root, p, doc);

@@ -14,6 +14,8 @@
 #define VIEWER_APP_INTERNAL_EXPORT_READER_H_
 
 #include <array>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,9 @@ struct DocEntity {
   bool enabled = true;
   std::optional<Timestamp> created_at;
   std::optional<Timestamp> updated_at;
+  // Why the entity is imported as it is (a server of the original's,
+  // imported disabled); recorded on its history.
+  std::optional<std::string> note;
 };
 
 struct DocPageView {
@@ -67,13 +72,41 @@ struct ExportDocument {
   std::vector<DocPageView> page_views;
   std::vector<DocInteraction> interactions;
   std::vector<DocCid> cids;
+  // Secrets the document holds encrypted and that were not read, for want
+  // of a key (the original's documents only).
+  std::vector<std::string> skipped_secrets;
+  // Remarks for the import's result, one line each.
+  std::vector<std::string> notes;
+  // An interaction the store already holds (same entity, action, message
+  // and time) is not added again (the original's documents, whose boot
+  // images are imported at every start).
+  bool history_once = false;
 };
+
+// The bytes of a CID a document names without carrying them (the store,
+// the cids folder): nullopt when unknown, or the store's error.
+using CidLookup = std::function<absl::StatusOr<std::optional<std::string>>(
+    absl::string_view cid)>;
+
+struct ReadOptions {
+  // The key the original encrypted secrets with; empty: none given.
+  std::string secret_key;
+  // Empty: only the document's own CIDs (and literal ones) are known.
+  CidLookup lookup;
+};
+
+// The offset at which arrays and objects in JSON `text` nest deeper than
+// `max`, outside strings; nullopt when they never do.
+std::optional<size_t> TooDeepAt(absl::string_view text, int max);
 
 // Parses and checks a whole document. kInvalidArgument when anything is
 // wrong: the message's first line counts the problems, each further line
 // is one problem with its JSON path ("servers[3].name: ...").
 // kResourceExhausted when memory runs out.
-absl::StatusOr<ExportDocument> ReadExportDocument(absl::string_view text);
+// The original's documents (format version 6) are read as well
+// (original_reader.h), with `options`.
+absl::StatusOr<ExportDocument> ReadExportDocument(
+    absl::string_view text, const ReadOptions& options = {});
 
 }  // namespace viewer::app_internal
 

@@ -112,6 +112,8 @@ nlohmann::json ImportResultJson(const ImportResult& r) {
   j["page_views"] = r.page_views;
   j["interactions"] = r.interactions;
   j["cids"] = {{"added", r.cids_added}, {"present", r.cids_present}};
+  j["skipped_secrets"] = r.skipped_secrets;
+  j["notes"] = r.notes;
   return j;
 }
 
@@ -148,6 +150,22 @@ std::string ImportPageHtml(absl::string_view message,
                     ". Interactions added: ", result->interactions,
                     ". CIDs added: ", result->cids_added, " (",
                     result->cids_present, " already here).</p>\n");
+    if (!result->skipped_secrets.empty()) {
+      absl::StrAppend(&out,
+                      "<p class=\"message\">Encrypted secrets not imported "
+                      "(give the key they were exported with):</p>\n<ul>\n");
+      for (const std::string& name : result->skipped_secrets) {
+        absl::StrAppend(&out, "<li>", HtmlEscape(name), "</li>\n");
+      }
+      absl::StrAppend(&out, "</ul>\n");
+    }
+    if (!result->notes.empty()) {
+      absl::StrAppend(&out, "<h2>Notes</h2>\n<ul class=\"notes\">\n");
+      for (const std::string& note : result->notes) {
+        absl::StrAppend(&out, "<li>", HtmlEscape(note), "</li>\n");
+      }
+      absl::StrAppend(&out, "</ul>\n");
+    }
   }
   absl::StrAppend(&out, ErrorBox(message));
   if (!problems.empty()) {
@@ -164,7 +182,9 @@ std::string ImportPageHtml(absl::string_view message,
       "<p>Apply an export document (from <a href=\"/export\">Export</a>) in "
       "one step: everything in it, or, when anything is wrong, nothing and "
       "the list of problems. Entities with the same name are updated; the "
-      "kinds the document lacks are left alone.</p>\n");
+      "kinds the document lacks are left alone. The original application's "
+      "exports (version 6) are read too: give the key its secrets were "
+      "encrypted with, or they are left out and listed.</p>\n");
   if (read_only) {
     absl::StrAppend(&out,
                     "<p class=\"message\">This is a read-only demo: "
@@ -180,8 +200,15 @@ std::string ImportPageHtml(absl::string_view message,
       disabled,
       ">\n<label for=\"document\">or its text</label>\n<textarea "
       "id=\"document\" name=\"document\"",
-      disabled, "></textarea>\n<p class=\"actions\"><button type=\"submit\"",
-      disabled, ">Import</button></p>\n</form>\n");
+      disabled,
+      "></textarea>\n<label for=\"cid\">or the CID of a document stored "
+      "here or in the cids folder</label>\n<input id=\"cid\" name=\"cid\"",
+      disabled,
+      ">\n<label for=\"key\">Key of the original's encrypted secrets "
+      "(optional)</label>\n<input type=\"password\" id=\"key\" name=\"key\" "
+      "autocomplete=\"off\"",
+      disabled, ">\n<p class=\"actions\"><button type=\"submit\"", disabled,
+      ">Import</button></p>\n</form>\n");
   return out;
 }
 

@@ -6,6 +6,7 @@
 // of the server that asks for it. Uses http/'s own template and alias code.
 #include "app/demo_seed.h"
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <string>

@@ -43,7 +43,8 @@ std::vector<BadDocument> BadDocuments() {
       {"WrongHeader",
        R"({"format": "zip", "version": 2})",
        {"format: expected \"viewer-export\", got \"zip\"",
-        "version: unsupported version 2 (this viewer reads version 1)"}},
+        "version: unsupported version 2 (this viewer reads version 1, and "
+        "the original application's version 6 without \"format\")"}},
       {"VersionAsText",
        R"({"format": "viewer-export", "version": "1"})",
        {"version: expected the integer 1, got string"}},

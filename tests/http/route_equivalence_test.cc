@@ -311,6 +311,44 @@ std::vector<Step> PipelineAndEditSteps() {
   };
 }
 
+// The original application's exports (version 6): sections inline or as
+// CIDs carried in cid_values, secrets encrypted with its scheme.
+std::vector<Step> OriginalImportSteps() {
+  const std::string variables = R"([{"name": "city", "definition": "Paris"}])";
+  // "s3cret-from-original" under the key "correct horse" (docs/import.md).
+  const json secrets = {
+      {"encryption", "xor-hmac-sha256"},
+      {"items",
+       {{{"name", "OLD_TOKEN"},
+         {"ciphertext",
+          "AAECAwQFBgcICQoLDA0OD5K5tQdCcqltTQHFD03h8c9n_z_BKoQ5__l5lxIdKIplbQ"
+          "emQGV650E8t5bo8AskVc4ng3I="}}}}};
+  const json doc = {
+      {"version", 6},
+      {"servers", {{{"name", "py"}, {"definition", "return 'hi'"}}}},
+      {"aliases", {{{"name", "old"}, {"definition", "/old -> /servers"}}}},
+      {"variables", ComputeCid(variables)},
+      {"secrets", secrets},
+      {"change_history",
+       {{"servers",
+         {{"py",
+           {{{"timestamp", "2023-01-02T03:04:05+00:00"},
+             {"message", "first"}}}}}}}},
+      {"cid_values", {{ComputeCid(variables), variables}}}};
+  return {
+      PostJson("/import", doc, 200),  // secrets left out, named
+      PostForm("/import", {{"document", doc.dump()}, {"key", "correct horse"}},
+               200),
+      PostForm("/import", {{"document", doc.dump()}, {"key", "wrong"}}, 400),
+      PostForm("/import", {{"cid", "AAAAAAAFaGVsbG8"}}, 400),  // not JSON
+      PostForm("/import", {{"cid", "nope"}}, 400),
+      Get("/servers/py", 200),
+      GetJson("/interactions.json?entity_type=server&entity_name=py", 200),
+      Get("/variables/city", 200),
+      Get("/import", 200),
+  };
+}
+
 std::vector<Step> DeletionSteps() {
   return {
       PostForm("/variables/greeting/delete", {}, 303),
@@ -332,7 +370,7 @@ std::vector<Step> Script() {
   for (auto part :
        {EntitySteps, ServerSteps, AliasSteps, AliasLanguageSteps, CidSteps,
         SearchHistoryAndErrorSteps, FormatSteps, PipelineAndEditSteps,
-        DeletionSteps}) {
+        OriginalImportSteps, DeletionSteps}) {
     for (Step& s : part()) all.push_back(std::move(s));
   }
   return all;
