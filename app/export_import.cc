@@ -235,6 +235,9 @@ absl::StatusOr<ImportResult> Apply(Transaction& txn,
   result.skipped_secrets = doc.skipped_secrets;
   result.notes = doc.notes;
   const CidRepository table_only;  // the store's cid table, no folder
+  // Saving a server stores its definition as a CID too: the rows added are
+  // counted at the end, whatever added them.
+  VIEWER_ASSIGN_OR_RETURN(const int64_t cids_before, txn.Count(kCidTable));
   for (const app_internal::DocCid& c : doc.cids) {
     VIEWER_ASSIGN_OR_RETURN(bool present, table_only.Exists(txn, c.cid));
     if (present) {
@@ -245,7 +248,6 @@ absl::StatusOr<ImportResult> Apply(Transaction& txn,
     // hashed form (a server output holding a secret), which Create would
     // turn back into a literal name spelling the content.
     VIEWER_RETURN_IF_ERROR(table_only.CreateNamed(txn, c.cid, c.bytes));
-    ++result.cids_added;
   }
   for (const app_internal::DocPageView& v : doc.page_views) {
     Assignments row = {{"path", Value::Text(v.path)},
@@ -285,6 +287,8 @@ absl::StatusOr<ImportResult> Apply(Transaction& txn,
       VIEWER_RETURN_IF_ERROR(ImportEntity(txn, kind, e, result.of(kind)));
     }
   }
+  VIEWER_ASSIGN_OR_RETURN(const int64_t cids_after, txn.Count(kCidTable));
+  result.cids_added = cids_after - cids_before;
   return result;
 }
 

@@ -100,7 +100,9 @@ struct ImportResult {
   ImportCounts servers, aliases, variables, secrets;
   int64_t page_views = 0;    // rows added
   int64_t interactions = 0;  // rows added (besides the import's own)
-  int64_t cids_added = 0;    // new rows of the cid table
+  // New rows of the cid table: the document's CIDs, and the definitions of
+  // the servers it saved (stored as CIDs).
+  int64_t cids_added = 0;
   int64_t cids_present = 0;  // CIDs the table held already
   // The original's documents: encrypted secrets left out for want of a
   // key, by name; and remarks (servers imported disabled, sections not

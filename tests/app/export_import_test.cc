@@ -240,11 +240,12 @@ TEST_P(ExportImportTest, ExistingNamesAreUpdatedOthersCreated) {
          "created_at": "2020-01-02 03:04:05.000006"}])")));
   EXPECT_EQ(counts.servers,
             (ImportCounts{.created = 1, .updated = 1, .unchanged = 1}));
+  // Two CIDs added: the new definitions of "changed" and "fresh".
   EXPECT_EQ(counts.Summary(),
             "servers: 1 created, 1 updated, 1 unchanged; aliases: 0 created, "
             "0 updated, 0 unchanged; variables: 0 created, 0 updated, 0 "
             "unchanged; secrets: 0 created, 0 updated, 0 unchanged; page "
-            "views: 0; interactions: 0; CIDs: 0 added, 0 already present");
+            "views: 0; interactions: 0; CIDs: 2 added, 0 already present");
   EXPECT_EQ(Keys(target_.store(), EntityKind::kServer),
             (std::vector<EntityKey>{{"changed", "new", false},
                                     {"fresh", "f", true},

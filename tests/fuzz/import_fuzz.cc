@@ -212,10 +212,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           << "\nfirst: " << result->Summary() << "\n"
                           << Show(doc));
   }
-  FUZZ_CHECK(
-      second->cids_added == 0 &&
-          second->cids_present == result->cids_added + result->cids_present,
-      second->Summary());
+  // Nothing new the second time; the document's CIDs are all there now.
+  // (The first import's added CIDs count the servers' definitions too, so
+  // they bound the document's CIDs from above.)
+  FUZZ_CHECK(second->cids_added == 0 &&
+                 second->cids_present >= result->cids_present &&
+                 second->cids_present <=
+                     result->cids_added + result->cids_present,
+             second->Summary() << "\nfirst: " << result->Summary());
 
   ExportOptions everything;
   everything.secrets = true;

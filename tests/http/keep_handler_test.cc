@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "app/cid.h"
 #include "tests/http/viewer_fixture.h"
 
 namespace viewer::testing {
@@ -72,7 +73,9 @@ TEST_P(KeepTest, ExportThenImportIntoAnEmptyStoreGivesTheSameData) {
   const json doc = Export(a, kEverything);
   ASSERT_TRUE(doc.is_object());
   ASSERT_EQ(doc["secrets"].size(), 1u);
-  ASSERT_EQ(doc["cids"].size(), 1u) << "only the linked CID";
+  // The linked CID and the two servers' definitions (stored as CIDs); not
+  // the unlinked upload.
+  ASSERT_EQ(doc["cids"].size(), 3u) << doc["cids"].dump();
 
   ViewerFixture b(GetParam());
   httplib::Result imported = b.PostJson("/import", doc);
@@ -81,7 +84,7 @@ TEST_P(KeepTest, ExportThenImportIntoAnEmptyStoreGivesTheSameData) {
   EXPECT_EQ(counts["servers"]["created"], 2);
   EXPECT_EQ(counts["aliases"]["created"], 1);
   EXPECT_EQ(counts["secrets"]["created"], 1);
-  EXPECT_EQ(counts["cids"]["added"], 1);
+  EXPECT_EQ(counts["cids"]["added"], 3);
 
   // The same entities (timestamps included), CIDs and history: b's own
   // export says exactly what a's said, but for the interactions the import
@@ -101,8 +104,11 @@ TEST_P(KeepTest, ExportThenImportIntoAnEmptyStoreGivesTheSameData) {
   // And through the pages: a secret's value, a linked CID's bytes.
   EXPECT_EQ(ViewerFixture::Json(b.Get("/secrets/TOKEN.json"))["definition"],
             "s3cret");
-  const std::string cid = doc["cids"][0]["cid"];
-  EXPECT_EQ(Body(b.Get("/" + cid)), "linked bytes");
+  for (const json& c : doc["cids"]) {
+    EXPECT_EQ(Body(b.Get("/" + c["cid"].get<std::string>())),
+              Body(a.Get("/" + c["cid"].get<std::string>())));
+  }
+  EXPECT_EQ(Body(b.Get("/" + ComputeCid("linked bytes"))), "linked bytes");
   EXPECT_EQ(ViewerFixture::Json(b.Get("/servers/off.json"))["enabled"], false);
 }
 
