@@ -429,8 +429,9 @@ class Reader {
         Add(at, "expected an object of name -> events");
         continue;
       }
-      for (const auto& [name, events] : names->items()) {
-        Items(events, absl::StrCat(at, ".", name),
+      for (const auto& item : names->items()) {
+        const std::string& name = item.key();
+        Items(item.value(), absl::StrCat(at, ".", name),
               [&](const std::string& path, const json& event) {
                 ReadEvent(kind, name, path, event);
               });
