@@ -16,10 +16,9 @@ constexpr absl::string_view kRequestPrefix = "request.";
 constexpr absl::string_view kQueryPrefix = "request.query.";
 constexpr absl::string_view kRestPrefix = "request.rest.";
 
-// Segment `index` (from 1, as text) of `rest`, or "" when there is none.
-absl::string_view RestSegment(absl::string_view rest, absl::string_view index) {
-  size_t n = 0;
-  if (!absl::SimpleAtoi(index, &n) || n == 0 || rest.empty()) return "";
+// Segment `n` (from 1) of `rest`, or "" when there is none.
+absl::string_view RestSegment(absl::string_view rest, size_t n) {
+  if (rest.empty()) return "";
   for (absl::string_view segment : absl::StrSplit(rest, '/')) {
     if (--n == 0) return segment;
   }
@@ -79,7 +78,11 @@ absl::StatusOr<std::string> RenderTemplate(absl::string_view text,
     if (key == "input") return append(inputs.input);
     if (key == "request.rest") return append(inputs.rest);
     if (absl::StartsWith(key, kRestPrefix)) {
-      return append(RestSegment(inputs.rest, key.substr(kRestPrefix.size())));
+      size_t n = 0;
+      if (!absl::SimpleAtoi(key.substr(kRestPrefix.size()), &n) || n == 0) {
+        return Unknown(key, "request.rest.N takes a segment number from 1");
+      }
+      return append(RestSegment(inputs.rest, n));
     }
     if (absl::StartsWith(key, kQueryPrefix) && key.size() > kQueryPrefix.size()) {
       auto it = inputs.query.find(key.substr(kQueryPrefix.size()));

@@ -1,5 +1,8 @@
 #include "app/templates.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testutil.h"
@@ -49,9 +52,9 @@ TEST(TemplateTest, InputAndRestOfThePathFillIn) {
   ASSERT_OK_AND_ASSIGN(
       std::string out,
       RenderTemplate("{{input}}|{{request.rest}}|{{request.rest.1}}|"
-                     "{{request.rest.2}}|{{request.rest.3}}|{{request.rest.x}}",
+                     "{{request.rest.2}}|{{request.rest.3}}",
                      in));
-  EXPECT_EQ(out, "piped|a/b|a|b||");
+  EXPECT_EQ(out, "piped|a/b|a|b|");
   // Outside a pipeline {{input}} is empty, not an unknown variable.
   ASSERT_OK_AND_ASSIGN(out, RenderTemplate("[{{input}}]", Inputs()));
   EXPECT_EQ(out, "[]");
@@ -71,6 +74,15 @@ TEST(TemplateTest, UnknownPlaceholdersAreNamed) {
                        "unknown placeholder {{request.method}}: use "
                        "request.path, request.rest, request.rest.N or "
                        "request.query.KEY"));
+  // A segment is named by its number: a typo is an error, not "".
+  for (const char* key : {"request.rest.x", "request.rest.0", "request.rest."}) {
+    EXPECT_THAT(RenderTemplate(absl::StrCat("{{", key, "}}"), Inputs()),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         absl::StrCat("unknown placeholder {{", key,
+                                      "}}: request.rest.N takes a segment "
+                                      "number from 1")))
+        << key;
+  }
   EXPECT_THAT(RenderTemplate("{{}}", Inputs()),
               StatusIs(absl::StatusCode::kInvalidArgument));
   // A variable is not a secret and the reverse.

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
@@ -44,7 +45,13 @@ const TemplateInputs& Context() {
 // Whether `key` names something in `in`, by the rules of template.h.
 bool Resolves(absl::string_view key, const TemplateInputs& in) {
   if (absl::ConsumePrefix(&key, "secret:")) return in.secrets.contains(key);
-  if (key == "request.path") return true;
+  if (key == "request.path" || key == "request.rest" || key == "input") {
+    return true;
+  }
+  if (absl::ConsumePrefix(&key, "request.rest.")) {
+    size_t n = 0;
+    return absl::SimpleAtoi(key, &n) && n > 0;
+  }
   if (absl::StartsWith(key, "request.query.")) {
     return key.size() > absl::string_view("request.query.").size();
   }
