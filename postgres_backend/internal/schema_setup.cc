@@ -71,9 +71,14 @@ absl::StatusOr<Existing> Introspect(Connection& conn, int64_t schema_oid) {
           " WHERE c.relnamespace = $1::oid AND x.indisunique"
           " AND x.indnatts = 1 AND x.indpred IS NULL AND x.indexprs IS NULL",
           schema_oid)));
+  // Each statement sees what was committed when it began (READ COMMITTED):
+  // a table another process committed after the first one is left out
+  // here too, and is taken for missing (the caller then waits for that
+  // process's lock and looks again), rather than seen without columns.
   for (int i = 0; i < unique.rows(); ++i) {
-    out[TextAt(unique, i, 0)].unique_indexes[TextAt(unique, i, 1)] =
-        TextAt(unique, i, 2);
+    auto table = out.find(TextAt(unique, i, 0));
+    if (table == out.end()) continue;
+    table->second.unique_indexes[TextAt(unique, i, 1)] = TextAt(unique, i, 2);
   }
   VIEWER_ASSIGN_OR_RETURN(
       Result seqs,
@@ -89,7 +94,9 @@ absl::StatusOr<Existing> Introspect(Connection& conn, int64_t schema_oid) {
                    "   AND a.attnum > 0 AND NOT a.attisdropped)",
                    schema_oid)));
   for (int i = 0; i < seqs.rows(); ++i) {
-    out[TextAt(seqs, i, 0)].sequence = TextAt(seqs, i, 1);
+    auto table = out.find(TextAt(seqs, i, 0));
+    if (table == out.end()) continue;
+    table->second.sequence = TextAt(seqs, i, 1);
   }
   return out;
 }
