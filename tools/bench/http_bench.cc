@@ -51,6 +51,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "sqlite_backend/sqlite_store.h"
+#include "tools/bench/http_bench_loops.h"
 
 extern char** environ;
 
@@ -124,28 +125,13 @@ class Rig {
   std::unique_ptr<ViewerServer> server_;
 };
 
-void GetLoop(benchmark::State& state, httplib::Client& client) {
-  int64_t bytes = 0;
-  for (auto _ : state) {
-    httplib::Result r = client.Get("/servers/bench.json");
-    if (!r || r->status != 200) {
-      state.SkipWithError("GET /servers/bench.json failed");
-      break;
-    }
-    bytes += static_cast<int64_t>(r->body.size());
-  }
-  state.counters["req/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.SetBytesProcessed(bytes);
-}
-
 // (a) One keep-alive connection.
 void BM_GetServerJson(benchmark::State& state) {
   const auto kind = static_cast<StoreKind>(state.range(0));
   state.SetLabel(kStoreNames[kind]);
   Rig rig(kind);
   std::unique_ptr<httplib::Client> client = rig.NewClient();
-  GetLoop(state, *client);
+  bench::GetLoop(state, *client);
   client->stop();
 }
 BENCHMARK(BM_GetServerJson)->Arg(kMemory)->Arg(kDisk)->UseRealTime();
@@ -156,7 +142,7 @@ void BM_GetServerJsonConcurrent(benchmark::State& state) {
   static Rig* rig = new Rig(kMemory);  // shared by all threads; kept
   state.SetLabel("memory");
   std::unique_ptr<httplib::Client> client = rig->NewClient();
-  GetLoop(state, *client);
+  bench::GetLoop(state, *client);
   client->stop();
 }
 BENCHMARK(BM_GetServerJsonConcurrent)->Threads(8)->UseRealTime();
@@ -169,21 +155,7 @@ void BM_CreateServer(benchmark::State& state) {
   Rig rig(kind);
   std::unique_ptr<httplib::Client> client = rig.NewClient();
   int64_t n = 0;
-  for (auto _ : state) {
-    const std::string body =
-        nlohmann::json{{"name", absl::StrCat("srv-", n)},
-                       {"definition",
-                        absl::StrCat("server ", n, " says {{request.path}}")}}
-            .dump();
-    ++n;
-    httplib::Result r = client->Post("/servers", body, "application/json");
-    if (!r || r->status != 201) {
-      state.SkipWithError("POST /servers failed");
-      break;
-    }
-  }
-  state.counters["req/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  bench::CreateLoop(state, *client, [&] { return n++; });
   client->stop();
 }
 BENCHMARK(BM_CreateServer)->Arg(kMemory)->Arg(kDisk)->UseRealTime();

@@ -42,6 +42,7 @@
 #include "benchmark/benchmark.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "tools/bench/http_bench_loops.h"
 #include "tools/pg_cluster/pg_cluster.h"
 
 extern char** environ;
@@ -241,15 +242,7 @@ void BM_ProcessGetServerJson(benchmark::State& state) {
   Label(state);
   std::unique_ptr<httplib::Client> client =
       SharedRig(state).NewClient(state.thread_index());
-  for (auto _ : state) {
-    httplib::Result r = client->Get("/servers/bench.json");
-    if (!r || r->status != 200) {
-      state.SkipWithError("GET /servers/bench.json failed");
-      break;
-    }
-  }
-  state.counters["req/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  bench::GetLoop(state, *client);
   client->stop();
 }
 
@@ -258,21 +251,7 @@ void BM_ProcessCreateServer(benchmark::State& state) {
   static std::atomic<int64_t> next{0};
   std::unique_ptr<httplib::Client> client =
       SharedRig(state).NewClient(state.thread_index());
-  for (auto _ : state) {
-    const int64_t n = next++;
-    const std::string body =
-        nlohmann::json{{"name", absl::StrCat("srv-", n)},
-                       {"definition",
-                        absl::StrCat("server ", n, " says {{request.path}}")}}
-            .dump();
-    httplib::Result r = client->Post("/servers", body, "application/json");
-    if (!r || r->status != 201) {
-      state.SkipWithError("POST /servers failed");
-      break;
-    }
-  }
-  state.counters["req/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  bench::CreateLoop(state, *client, [] { return next++; });
   client->stop();
 }
 
