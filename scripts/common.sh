@@ -10,11 +10,12 @@ VIEWER_BUILD_PACKAGES=(
 # What the tests need beyond the build: test libraries, clang's libFuzzer
 # for the fuzz targets, strace for the "memory mode writes nothing" test,
 # Chromium and its WebDriver for the browser test, sqlite3 for checks,
-# libpng to decode the QR codes viewer draws, and a PostgreSQL server the
-# tests start a throwaway cluster of (scripts/pg_cluster.sh).
+# libpng to decode the QR codes viewer draws, a PostgreSQL server the
+# tests start a throwaway cluster of (scripts/pg_cluster.sh), and ccache,
+# which makes the builds of a fresh clone cheap.
 VIEWER_TEST_PACKAGES=(
   googletest libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  clang libclang-rt-14-dev strace chromium chromium-driver sqlite3
+  clang libclang-rt-14-dev strace chromium chromium-driver sqlite3 ccache
   libpng-dev postgresql
 )
 
@@ -58,6 +59,13 @@ cache_has() {
     esac
   done
 }
+
+# ccache's paths relative to the clone, and the build folder left out of
+# the hash of builds with debug information: a clone in another folder (a
+# CI checkout, say) finds what an earlier clone compiled. Sourced from the
+# clone's root.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 # configure_and_build DIR [CMAKE_ARGS...] -- [TARGETS...]
 # Configures DIR when it is new or was configured with other values for
