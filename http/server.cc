@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -171,6 +172,14 @@ class ViewerServer::Impl {
         .max_connections_per_client = o.max_connections_per_client,
         .request_timeout = o.request_timeout,
         .idle_timeout = o.idle_timeout};
+    // One request of the largest size allowed always fits, with room for
+    // a second.
+    constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+    front.max_buffered =
+        o.max_buffered_bytes > 0
+            ? o.max_buffered_bytes
+            : std::max(uint64_t{256} << 20,
+                       body_limit > kMax / 2 ? kMax : 2 * body_limit);
     if (o.read_only) {
       // A demo refuses changes by method alone, before reading any body.
       front.answer_before_body = [](const std::string& method) {

@@ -85,6 +85,11 @@ struct ViewerOptions {
   // kept-alive connection may wait for its next request.
   size_t max_connections = 1000;
   size_t max_connections_per_client = 500;
+  // Bytes of requests received and not yet answered, across every
+  // connection; 0: 256 MiB, or twice the body limit when that is more. A
+  // read that would pass it gets 503 for its connection
+  // (docs/security.md).
+  uint64_t max_buffered_bytes = 0;
   absl::Duration request_timeout = absl::Seconds(5);
   absl::Duration idle_timeout = absl::Seconds(5);
 };

@@ -94,6 +94,10 @@ struct FrontEnd::Conn {
   std::string local_ip;
   int local_port = 0;
   std::string buf;
+  // The bytes of the request a worker has (from Dispatch to TakeBack).
+  size_t job_bytes = 0;
+  // buf's size plus job_bytes, as counted in FrontEnd::buffered_.
+  size_t counted = 0;
   RequestFramer framer;
   State state = kIdle;
   absl::Time deadline;
@@ -331,8 +335,15 @@ void FrontEnd::OnReadable(Conn& conn) {
     }
     if (n < 0) break;
     if (conn.state == Conn::kLinger) continue;  // thrown away
+    if (buffered_ + static_cast<size_t>(n) > options_.max_buffered) {
+      SendCanned(conn.fd, 503, "Service Unavailable",
+                 "viewer is receiving too many requests at once; try again "
+                 "in a moment");
+      return Linger(conn);
+    }
     if (conn.state == Conn::kIdle) StartReading(conn, absl::Now());
     conn.buf.append(chunk, static_cast<size_t>(n));
+    Count(conn);
     // A large body may take longer, as long as it keeps coming at a
     // useful rate: a byte a second gains nothing.
     conn.deadline =
@@ -400,6 +411,8 @@ void FrontEnd::Dispatch(Conn& conn, size_t length,
     job.request = conn.buf.substr(0, length);
     conn.buf.erase(0, length);
   }
+  conn.job_bytes = job.request.size();
+  Count(conn);
   job.head_length = std::min(conn.framer.head_length(), length);
   job.chunked = !refusal && conn.framer.chunked();
   job.drop_expect = conn.framer.expects_continue();
@@ -426,6 +439,8 @@ void FrontEnd::TakeBack() {
     auto it = conns_.find(fd);
     if (it == conns_.end()) continue;
     Conn& conn = *it->second;
+    conn.job_bytes = 0;
+    Count(conn);
     if (conn.close_after && !stopping_) {
       Linger(conn);
       continue;
@@ -470,6 +485,7 @@ void FrontEnd::Linger(Conn& conn) {
   conn.close_after = false;
   conn.buf.clear();
   conn.buf.shrink_to_fit();
+  Count(conn);
   conn.deadline = absl::Now() + kLingerTime;
   Watch(conn, true);
 }
@@ -483,8 +499,15 @@ void FrontEnd::Close(int fd) {
   if (count != per_client_.end() && --count->second == 0) {
     per_client_.erase(count);
   }
+  buffered_ -= conn.counted;
   close(fd);
   conns_.erase(it);
+}
+
+void FrontEnd::Count(Conn& conn) {
+  const size_t now = conn.buf.size() + conn.job_bytes;
+  buffered_ = buffered_ - conn.counted + now;
+  conn.counted = now;
 }
 
 void FrontEnd::Watch(Conn& conn, bool on) {

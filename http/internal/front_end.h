@@ -15,9 +15,11 @@
 //
 // Limits: connections in total and per client address (past either, the
 // oldest idle connection is closed to make room, else the newcomer gets
-// 503 at once); the time from a request's first byte (or the connection's
-// start) to its last (408 past it); the idle time of a kept-alive
-// connection (closed silently past it).
+// 503 at once); the bytes of requests received and not yet answered,
+// across all connections (503 for the connection whose bytes would pass
+// it); the time from a request's
+// first byte (or the connection's start) to its last (408 past it); the
+// idle time of a kept-alive connection (closed silently past it).
 //
 // Thread safety: Listen, then Run from one thread; Stop from any thread.
 // The handler runs on the worker threads, one job per connection at a
@@ -77,6 +79,12 @@ class FrontEnd {
     absl::Duration request_timeout = absl::Seconds(5);
     // How long a kept-alive connection may wait for its next request.
     absl::Duration idle_timeout = absl::Seconds(5);
+    // Bytes of requests received and not yet answered, across every
+    // connection: being read, waiting for a worker, or being answered. A
+    // read that would pass it gets 503 for its connection, which is then
+    // closed: many uploads at once cannot take more memory than this,
+    // however many connections carry them.
+    size_t max_buffered = size_t{256} << 20;
     // True for a method whose request is answered without its body (the
     // read-only demo's 405): handed to a worker as soon as the head is in.
     std::function<bool(const std::string& method)> answer_before_body;
@@ -119,6 +127,8 @@ class FrontEnd {
   void Close(int fd);
   void Linger(Conn& conn);
   void Watch(Conn& conn, bool on);
+  // Brings buffered_ up to date with conn's buf and job_bytes.
+  void Count(Conn& conn);
   void Work();
 
   const Options options_;
@@ -133,6 +143,9 @@ class FrontEnd {
   // The loop's own state.
   absl::flat_hash_map<int, std::unique_ptr<Conn>> conns_;
   absl::flat_hash_map<std::string, size_t> per_client_;
+  // The sum of every connection's buf size and job_bytes
+  // (Options::max_buffered).
+  size_t buffered_ = 0;
   // While out of descriptors, accepting pauses until then.
   absl::Time accept_paused_until_ = absl::InfinitePast();
 

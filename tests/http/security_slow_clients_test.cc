@@ -8,12 +8,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -70,6 +73,34 @@ class SlowSenders {
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
+
+// Sends `bytes` on `fd` unless the server answers (or stops reading for
+// 5 s) first. True when every byte was sent.
+bool SendUnlessAnswered(int fd, absl::string_view bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    pollfd p{.fd = fd, .events = POLLIN | POLLOUT, .revents = 0};
+    if (poll(&p, 1, 5000) <= 0 || (p.revents & (POLLIN | POLLERR | POLLHUP))) {
+      return false;
+    }
+    const ssize_t n =
+        send(fd, bytes.data() + sent, std::min<size_t>(bytes.size() - sent, 65536),
+             MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EAGAIN) continue;
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The head of an upload of `length` bytes to POST /api/cids, on a
+// connection the server closes after answering.
+std::string UploadHead(size_t length) {
+  return absl::StrCat(
+      "POST /api/cids HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+      "Content-Type: application/octet-stream\r\nContent-Length: ",
+      length, "\r\n\r\n");
+}
 
 class Sockets {
  public:
@@ -155,6 +186,46 @@ TEST(SecuritySlowClientsTest, IdleConnectionsMakeRoomForNewOnes) {
     client.set_read_timeout(2, 0);
     EXPECT_EQ(Status(client.Get("/status.json")), 200) << i;
   }
+}
+
+TEST(SecuritySlowClientsTest, AnUploadPastTheBytesBeingReceivedGets503) {
+  // Bodies of up to 1 MiB, and at most 1.5 MiB being received at once.
+  ViewerFixture v(BackendKind::kMemory, {.max_body_bytes = 1 << 20,
+                                         .max_buffered_bytes = 3 << 19});
+  constexpr size_t kBody = 1'000'000;
+  const std::string first(kBody, 'a');
+  const int a = ConnectLoopback(v.port());
+  ASSERT_GE(a, 0);
+  // All but the last 100,000 bytes: the server holds them, waiting. (It
+  // reads them in milliseconds; the pause leaves room for a loaded
+  // machine.)
+  ASSERT_TRUE(SendUnlessAnswered(
+      a, UploadHead(kBody) + first.substr(0, kBody - 100'000)));
+  absl::SleepFor(absl::Seconds(1));
+
+  // A second upload would take the bytes held past the limit.
+  const int b = ConnectLoopback(v.port());
+  ASSERT_GE(b, 0);
+  SendUnlessAnswered(b, UploadHead(kBody) + std::string(kBody, 'b'));
+  const std::string refused = ReadAll(b, absl::Seconds(3));
+  close(b);
+  EXPECT_EQ(RawStatus(refused), 503) << refused.substr(0, 300);
+  EXPECT_THAT(refused, HasSubstr("too many requests at once"));
+
+  // The first finishes and is stored.
+  ASSERT_TRUE(SendUnlessAnswered(a, first.substr(kBody - 100'000)));
+  const std::string stored = ReadAll(a, absl::Seconds(5));
+  close(a);
+  EXPECT_EQ(RawStatus(stored), 201) << stored.substr(0, 300);
+
+  // What the refused one held is free again: the same upload now passes.
+  const int c = ConnectLoopback(v.port());
+  ASSERT_GE(c, 0);
+  ASSERT_TRUE(SendUnlessAnswered(c, UploadHead(kBody) + std::string(kBody, 'c')));
+  const std::string again = ReadAll(c, absl::Seconds(5));
+  close(c);
+  EXPECT_EQ(RawStatus(again), 201) << again.substr(0, 300);
+  EXPECT_EQ(ViewerFixture::Json(v.Get("/uploads.json"))["total"], 2);
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ ViewerFixture::ViewerFixture(BackendKind kind, FixtureOptions options)
     server_options.max_connections_per_client =
         options.max_connections_per_client;
   }
+  server_options.max_buffered_bytes = options.max_buffered_bytes;
   if (options.request_timeout > absl::ZeroDuration()) {
     server_options.request_timeout = options.request_timeout;
   }

@@ -48,6 +48,7 @@ struct FixtureOptions {
   // Connection limits (ViewerOptions); 0 / zero duration: the default.
   size_t max_connections = 0;
   size_t max_connections_per_client = 0;
+  uint64_t max_buffered_bytes = 0;
   absl::Duration request_timeout;
   // Request logging (ViewerOptions::log_requests) into `log`; null: lines
   // are dropped.
