@@ -172,8 +172,7 @@ class ViewerServer::Impl {
         .max_connections_per_client = o.max_connections_per_client,
         .request_timeout = o.request_timeout,
         .idle_timeout = o.idle_timeout};
-    // One request of the largest size allowed always fits, with room for
-    // a second.
+    // Room for two requests of the largest size allowed.
     constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
     front.max_buffered =
         o.max_buffered_bytes > 0

@@ -17,9 +17,9 @@
 // oldest idle connection is closed to make room, else the newcomer gets
 // 503 at once); the bytes of requests received and not yet answered,
 // across all connections (503 for the connection whose bytes would pass
-// it); the time from a request's
-// first byte (or the connection's start) to its last (408 past it); the
-// idle time of a kept-alive connection (closed silently past it).
+// it); the time from a request's first byte (or the connection's start)
+// to its last (408 past it); the idle time of a kept-alive connection
+// (closed silently past it).
 //
 // Thread safety: Listen, then Run from one thread; Stop from any thread.
 // The handler runs on the worker threads, one job per connection at a

@@ -83,9 +83,9 @@ bool SendUnlessAnswered(int fd, absl::string_view bytes) {
     if (poll(&p, 1, 5000) <= 0 || (p.revents & (POLLIN | POLLERR | POLLHUP))) {
       return false;
     }
+    const size_t piece = std::min<size_t>(bytes.size() - sent, 65536);
     const ssize_t n =
-        send(fd, bytes.data() + sent, std::min<size_t>(bytes.size() - sent, 65536),
-             MSG_NOSIGNAL | MSG_DONTWAIT);
+        send(fd, bytes.data() + sent, piece, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0 && errno == EAGAIN) continue;
     if (n <= 0) return false;
     sent += static_cast<size_t>(n);
@@ -221,7 +221,8 @@ TEST(SecuritySlowClientsTest, AnUploadPastTheBytesBeingReceivedGets503) {
   // What the refused one held is free again: the same upload now passes.
   const int c = ConnectLoopback(v.port());
   ASSERT_GE(c, 0);
-  ASSERT_TRUE(SendUnlessAnswered(c, UploadHead(kBody) + std::string(kBody, 'c')));
+  ASSERT_TRUE(
+      SendUnlessAnswered(c, UploadHead(kBody) + std::string(kBody, 'c')));
   const std::string again = ReadAll(c, absl::Seconds(5));
   close(c);
   EXPECT_EQ(RawStatus(again), 201) << again.substr(0, 300);
