@@ -13,8 +13,10 @@
 //      render is 422 and stores nothing; a loop or too many servers is
 //      400. In a read-only demo the output is the answer itself (200) and
 //      nothing is stored.
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -87,12 +89,11 @@ void PreviewAnswer(const Site& site, Ctx& ctx) {
 // that get here are CIDs, so this looks in a snapshot, without taking the
 // write slot; a lookup that fails counts as "no" (the CID step comes next).
 bool StartsWithServer(const Site& site, absl::string_view path) {
-  const std::vector<std::string> segments =
-      absl::StrSplit(path, '/', absl::SkipEmpty());
-  if (segments.empty()) return false;
+  const std::optional<std::string> name = ServerNameOf(path);
+  if (!name) return false;
   absl::StatusOr<std::unique_ptr<Transaction>> txn = site.Read();
   if (!txn.ok()) return false;
-  absl::StatusOr<bool> runnable = IsRunnableServer(**txn, segments[0]);
+  absl::StatusOr<bool> runnable = IsRunnableServer(**txn, *name);
   return runnable.ok() && *runnable;
 }
 
@@ -132,8 +133,9 @@ void RunAnswer(const Site& site, Ctx& ctx) {
 }  // namespace
 
 std::optional<std::string> ServerNameOf(absl::string_view path) {
-  const std::vector<absl::string_view> segments = SplitPath(path);
-  if (segments.size() != 1 || segments[0].empty()) return std::nullopt;
+  const std::vector<absl::string_view> segments =
+      absl::StrSplit(path, '/', absl::SkipEmpty());
+  if (segments.empty()) return std::nullopt;
   return std::string(segments[0]);
 }
 

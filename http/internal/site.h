@@ -112,8 +112,9 @@ void AddMetaRoutes(Site& site, Router& router);
 // answers and returns true when it applies.
 bool TryAlias(const Site& site, Ctx& ctx);
 bool TryServer(const Site& site, Ctx& ctx);
-// The one-segment path that names a server ("/hello": "hello"), if `path`
-// is one (routes_fallback.cc; TryServer and /meta use it).
+// The server a request for `path` would run if one of that name is
+// enabled: the path's first segment ("/hello/x/y": "hello"), if it has
+// one (routes_fallback.cc; TryServer and /meta use it).
 std::optional<std::string> ServerNameOf(absl::string_view path);
 bool TryCid(const Site& site, Ctx& ctx);
 // A rendering of the CID's content `bytes` named by `extension` ("md.html",

@@ -248,6 +248,11 @@ TEST_P(FormatsTest, MetaSaysWhatAPathMeets) {
   json server = ViewerFixture::Json(v.Get("/api/meta/two"));
   EXPECT_EQ(server["meets"], "server");
   EXPECT_TRUE(server["alias"].is_null());
+  // A path below a server runs it too (its rest is the pipeline's).
+  json below = ViewerFixture::Json(v.Get("/api/meta/two/more"));
+  EXPECT_EQ(below["meets"], "server");
+  EXPECT_EQ(below["server"]["name"], "two");
+  EXPECT_EQ(Status(v.Get("/two/more")), 302);
 
   json cid = ViewerFixture::Json(v.Get("/api/meta/AAAAAAAFaGVsbG8.md.html"));
   EXPECT_EQ(cid["meets"], "cid");
