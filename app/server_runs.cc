@@ -9,7 +9,6 @@
 #include "app/entities.h"
 #include "app/hashed_cid.h"
 #include "app/invocations.h"
-#include "app/schemas.h"
 #include "app/templates.h"
 #include "app/time_text.h"
 #include "engine/status_macros.h"
@@ -82,23 +81,14 @@ std::string OutputName(absl::string_view bytes, const Seen& seen) {
   return ComputeCid(bytes);
 }
 
-// Stores `bytes` under OutputName and returns it. A hashed short name is
-// written to the cid table directly (CidRepository::Create names content
-// by ComputeCid); like Create, an existing row is left as it is.
+// Stores `bytes` under OutputName and returns it; like
+// CidRepository::Create, an existing row is left as it is.
 absl::StatusOr<std::string> StoreNamed(Transaction& txn,
                                        const CidRepository& cids,
                                        absl::string_view bytes,
                                        const Seen& seen) {
   std::string name = OutputName(bytes, seen);
-  if (name == ComputeCid(bytes)) return cids.Create(txn, bytes);
-  VIEWER_ASSIGN_OR_RETURN(bool exists, cids.Exists(txn, name));
-  if (exists) return name;
-  VIEWER_RETURN_IF_ERROR(
-      txn.Insert(kCidTable, {{"path", Value::Text(absl::StrCat("/", name))},
-                             {"file_data", Value::Blob(std::string(bytes))},
-                             {"file_size", Value::Integer(static_cast<int64_t>(
-                                               bytes.size()))}})
-          .status());
+  VIEWER_RETURN_IF_ERROR(cids.CreateNamed(txn, name, bytes));
   return name;
 }
 

@@ -13,6 +13,7 @@
 #include "app/entities.h"
 #include "app/export_import.h"
 #include "app/interactions.h"
+#include "app/internal/json_walk.h"
 #include "app/internal/original_reader.h"
 #include "engine/status_macros.h"
 #include "engine/utf8.h"
@@ -76,18 +77,6 @@ class Problems {
   size_t total_ = 0;
   std::vector<std::string> lines_;
 };
-
-std::string Path(absl::string_view parent, absl::string_view key) {
-  return absl::StrCat(parent, ".", key);
-}
-std::string Item(absl::string_view array, size_t i) {
-  return absl::StrCat(array, "[", i, "]");
-}
-
-const json* Member(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
 
 // A required string member; nullopt (and a problem) when it is not one.
 std::optional<std::string> RequiredString(const json& object,

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "app/cid.h"
 #include "app/entities.h"
+#include "app/internal/json_walk.h"
 #include "engine/utf8.h"
 
 namespace viewer::app_internal {
@@ -95,11 +96,6 @@ std::optional<bool> EnabledFlag(const json* v) {
   return std::nullopt;
 }
 
-const json* Member(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
 class Reader {
  public:
   Reader(const ReadOptions& options, ExportDocument& doc,
@@ -140,7 +136,7 @@ class Reader {
       return;
     }
     for (const auto& [key, value] : map->items()) {
-      const std::string path = absl::StrCat("cid_values.", key);
+      const std::string path = Path("cid_values", key);
       std::optional<std::string> bytes = CidValueBytes(value, path);
       if (!bytes) continue;
       const std::string cid = NormaliseCid(key);
@@ -255,7 +251,7 @@ class Reader {
       return;
     }
     for (size_t i = 0; i < list.size(); ++i) {
-      const std::string path = absl::StrCat(name, "[", i, "]");
+      const std::string path = Item(name, i);
       if (!list[i].is_object()) {
         Add(path,
             absl::StrCat("expected an object, got ", list[i].type_name()));
@@ -269,7 +265,7 @@ class Reader {
   std::optional<std::string> Name(const json& item, absl::string_view path,
                                   absl::flat_hash_set<std::string>& seen) {
     const json* v = Member(item, "name");
-    const std::string at = absl::StrCat(path, ".name");
+    const std::string at = Path(path, "name");
     if (v == nullptr || !v->is_string()) {
       Add(at, "expected a string");
       return std::nullopt;
@@ -288,7 +284,7 @@ class Reader {
 
   bool Enabled(const json& item, absl::string_view path) {
     std::optional<bool> enabled = EnabledFlag(Member(item, "enabled"));
-    if (!enabled) Add(absl::StrCat(path, ".enabled"), "expected true or false");
+    if (!enabled) Add(Path(path, "enabled"), "expected true or false");
     return enabled.value_or(true);
   }
 
@@ -309,7 +305,7 @@ class Reader {
         e.definition = text->get<std::string>();
       } else if (cid != nullptr && cid->is_string()) {
         e.definition = Utf8Content(cid->get<std::string>(),
-                                   absl::StrCat(path, ".definition_cid"));
+                                   Path(path, "definition_cid"));
         if (!e.definition) return;
       } else {
         Add(path, "needs a text \"definition\" or a \"definition_cid\"");
@@ -317,7 +313,7 @@ class Reader {
       }
       if (absl::Status s = ValidateEntityDefinition(kind, e.definition);
           !s.ok()) {
-        Add(absl::StrCat(path, ".definition"), s.message());
+        Add(Path(path, "definition"), s.message());
       }
       if (!name) return;
       e.name = *std::move(name);
@@ -346,7 +342,7 @@ class Reader {
           std::optional<std::string> name = Name(item, path, seen);
           const json* text = Member(item, "definition");
           if (text == nullptr || !text->is_string()) {
-            Add(absl::StrCat(path, ".definition"), "expected a string");
+            Add(Path(path, "definition"), "expected a string");
             return;
           }
           DocEntity e{.definition = text->get<std::string>(),
@@ -354,7 +350,7 @@ class Reader {
           if (absl::Status s =
                   ValidateEntityDefinition(EntityKind::kVariable, e.definition);
               !s.ok()) {
-            Add(absl::StrCat(path, ".definition"), s.message());
+            Add(Path(path, "definition"), s.message());
           }
           if (!name) return;
           e.name = *std::move(name);
@@ -390,7 +386,7 @@ class Reader {
             const json* token = Member(item, "ciphertext");
             if (token == nullptr) token = Member(item, "definition");
             if (token == nullptr || !token->is_string()) {
-              Add(absl::StrCat(path, ".ciphertext"), "expected a string");
+              Add(Path(path, "ciphertext"), "expected a string");
               return;
             }
             const bool enabled = Enabled(item, path);
@@ -402,7 +398,7 @@ class Reader {
             absl::StatusOr<std::string> plain = DecryptOriginalSecret(
                 token->get<std::string>(), options_.secret_key);
             if (!plain.ok()) {
-              Add(absl::StrCat(path, ".ciphertext"), plain.status().message());
+              Add(Path(path, "ciphertext"), plain.status().message());
               return;
             }
             out.push_back({.name = *std::move(name),
@@ -424,14 +420,14 @@ class Reader {
       const std::string plural(EntityPluralName(kind));
       const json* names = Member(*section, plural.c_str());
       if (names == nullptr || names->is_null()) continue;
-      const std::string at = absl::StrCat("change_history.", plural);
+      const std::string at = Path("change_history", plural);
       if (!names->is_object()) {
         Add(at, "expected an object of name -> events");
         continue;
       }
       for (const auto& item : names->items()) {
         const std::string& name = item.key();
-        Items(item.value(), absl::StrCat(at, ".", name),
+        Items(item.value(), Path(at, name),
               [&](const std::string& path, const json& event) {
                 ReadEvent(kind, name, path, event);
               });
@@ -448,7 +444,7 @@ class Reader {
         !absl::ParseTime(absl::RFC3339_full, when->get<std::string>(), &t,
                          &error) ||
         !Timestamp::FromAbsl(t).InRange()) {
-      Add(absl::StrCat(path, ".timestamp"),
+      Add(Path(path, "timestamp"),
           "expected an ISO 8601 time with its offset, e.g. "
           "\"2024-05-01T12:00:00+00:00\"");
       return;
